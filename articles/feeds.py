@@ -1,0 +1,82 @@
+"""RSS 2.0 and Atom feeds of the newest published essays: site-wide and per section/topic/author."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from .models import Article, Author, Section, Topic
+
+FEED_LENGTH = 20
+
+
+class LatestEssaysFeed(Feed):
+    description_template = None
+
+    def title(self, obj=None):
+        return f"{settings.SITE_NAME}: {obj}" if obj else settings.SITE_NAME
+
+    def link(self, obj=None):
+        return obj.get_absolute_url() if obj else reverse("articles:home")
+
+    def description(self, obj=None):
+        return f"The newest essays from {self.title(obj)}."
+
+    def filter_articles(self, articles, obj):
+        return articles
+
+    def items(self, obj=None):
+        articles = Article.objects.published().with_byline().prefetch_related("topics")
+        return self.filter_articles(articles, obj)[:FEED_LENGTH]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.standfirst
+
+    def item_author_name(self, item):
+        return ", ".join(author.name for author in item.author_list)
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at if item.show_updated else item.published_at
+
+    def item_categories(self, item):
+        return [topic.name for topic in item.topics.all()]
+
+
+class LatestEssaysAtomFeed(LatestEssaysFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestEssaysFeed.description
+
+
+class OwnedFeed(LatestEssaysFeed):
+    """A feed for one section, topic or author, looked up by the slug in the URL."""
+
+    owner_model = None
+    owner_filter = ""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(self.owner_model, slug=slug)
+
+    def filter_articles(self, articles, obj):
+        return articles.filter(**{self.owner_filter: obj}).distinct()
+
+
+class SectionFeed(OwnedFeed):
+    owner_model = Section
+    owner_filter = "section"
+
+
+class TopicFeed(OwnedFeed):
+    owner_model = Topic
+    owner_filter = "topics"
+
+
+class AuthorFeed(OwnedFeed):
+    owner_model = Author
+    owner_filter = "authors"

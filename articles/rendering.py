@@ -1,0 +1,49 @@
+"""Markdown → sanitised HTML for essay bodies, run once when an article is saved."""
+
+import math
+import re
+
+import markdown
+import nh3
+from django.conf import settings
+from django.utils.html import strip_tags
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "cite", "code", "dd", "del", "dl", "dt", "em",
+    "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "li", "ol",
+    "p", "pre", "q", "s", "small", "strong", "sub", "sup", "table", "tbody", "td", "tfoot",
+    "th", "thead", "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "td": {"align"},
+    "th": {"align", "scope"},
+    "ol": {"start"},
+}
+WORD_RE = re.compile(r"\w[\w'’-]*")
+
+
+def render_markdown(text: str) -> str:
+    """Render an editor's Markdown and keep only tags and attributes that cannot run script.
+
+    The headline is the page's only `h1`, so a `# heading` in the body becomes an `h2`.
+    """
+    html = markdown.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
+    html = html.replace("<h1", "<h2").replace("</h1>", "</h2>")
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+
+
+def count_words(html: str) -> int:
+    return len(WORD_RE.findall(strip_tags(html)))
+
+
+def reading_minutes(word_count: int) -> int:
+    return max(1, math.ceil(word_count / settings.READING_WORDS_PER_MINUTE))

@@ -1,0 +1,164 @@
+from django.conf import settings
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.functional import cached_property
+from django.views.generic import DetailView, ListView, MonthArchiveView, TemplateView
+
+from .models import Article, Author, Section, Topic
+
+
+class PublishedArticlesMixin:
+    """Every public list of essays starts from `Article.objects.published()`."""
+
+    def get_queryset(self):
+        return Article.objects.published().with_byline()
+
+
+class ArticleListView(PublishedArticlesMixin, ListView):
+    template_name = "articles/article_list.html"
+    context_object_name = "articles"
+
+    def get_paginate_by(self, queryset):
+        return settings.ARTICLES_PER_PAGE
+
+
+class HomeView(ArticleListView):
+    template_name = "articles/home.html"
+
+
+class FilteredListView(ArticleListView):
+    """A list of essays belonging to one section, topic or author (`self.owner`)."""
+
+    owner_model = None
+    owner_filter = ""
+
+    @cached_property
+    def owner(self):
+        return get_object_or_404(self.owner_model, slug=self.kwargs["slug"])
+
+    def get_queryset(self):
+        return super().get_queryset().filter(**{self.owner_filter: self.owner}).distinct()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(owner=self.owner, **kwargs)
+
+
+class SectionView(FilteredListView):
+    owner_model = Section
+    owner_filter = "section"
+    template_name = "articles/section.html"
+
+
+class TopicView(FilteredListView):
+    owner_model = Topic
+    owner_filter = "topics"
+    template_name = "articles/topic.html"
+
+
+class AuthorView(FilteredListView):
+    owner_model = Author
+    owner_filter = "authors"
+    template_name = "articles/author.html"
+
+
+class ArticleDetailView(DetailView):
+    """An essay. Staff who may change articles also see drafts and scheduled pieces (preview)."""
+
+    template_name = "articles/article_detail.html"
+    context_object_name = "article"
+
+    def get_queryset(self):
+        articles = Article.objects.with_byline().prefetch_related("topics")
+        if self.request.user.has_perm("articles.change_article"):
+            return articles
+        return articles.published()
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        context = super().get_context_data(**kwargs)
+        context["is_preview"] = not article.is_live
+        if article.is_live:
+            siblings = Article.objects.published().select_related("section")
+            context["previous_article"] = (
+                siblings.filter(published_at__lt=article.published_at).order_by("-published_at")
+            ).first()
+            context["next_article"] = (
+                siblings.filter(published_at__gt=article.published_at).order_by("published_at")
+            ).first()
+        context["related_articles"] = self.related_articles(article)
+        return context
+
+    @staticmethod
+    def related_articles(article, limit=3):
+        """Essays sharing the most topics with this one, newest first among equals."""
+        topic_ids = [topic.pk for topic in article.topics.all()]
+        if not topic_ids:
+            return []
+        return list(
+            Article.objects.published()
+            .filter(topics__in=topic_ids)
+            .exclude(pk=article.pk)
+            .annotate(shared_topics=Count("topics"))
+            .select_related("section")
+            .order_by("-shared_topics", "-published_at")[:limit]
+        )
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if context["is_preview"]:
+            add_never_cache_headers(response)
+            response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+
+class ArchiveIndexView(TemplateView):
+    """Counts per year and month, like Blogger's archive widget."""
+
+    template_name = "articles/archive.html"
+
+    def get_context_data(self, **kwargs):
+        months = (
+            Article.objects.published()
+            .annotate(month=TruncMonth("published_at"))
+            .values("month")
+            .annotate(count=Count("id"))
+            .order_by("-month")
+        )
+        years: dict[int, dict] = {}
+        for row in months:
+            year_number = row["month"].year
+            year = years.setdefault(year_number, {"year": year_number, "count": 0, "months": []})
+            year["count"] += row["count"]
+            year["months"].append(row)
+        return super().get_context_data(years=list(years.values()), **kwargs)
+
+
+class MonthView(PublishedArticlesMixin, MonthArchiveView):
+    template_name = "articles/month.html"
+    context_object_name = "articles"
+    date_field = "published_at"
+    month_format = "%m"
+    allow_empty = False
+    allow_future = False
+
+    def get_paginate_by(self, queryset):
+        return settings.ARTICLES_PER_PAGE
+
+    def get_dated_items(self):
+        try:
+            return super().get_dated_items()
+        except ValueError as exc:  # e.g. /archive/0001/01/ overflowing the date range
+            raise Http404("No such month") from exc
+
+
+class RobotsView(TemplateView):
+    template_name = "robots.txt"
+    content_type = "text/plain; charset=utf-8"
+
+    def get_context_data(self, **kwargs):
+        sitemap_url = self.request.build_absolute_uri(reverse("sitemap"))
+        return super().get_context_data(sitemap_url=sitemap_url, **kwargs)

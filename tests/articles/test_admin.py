@@ -1,0 +1,157 @@
+"""The editors' tool: the Django admin for essays."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+from tests.factories import make_article, make_author, make_section, make_topic
+
+pytestmark = pytest.mark.django_db
+CHANGELIST = "admin:articles_article_changelist"
+
+
+def run_action(client, action, articles):
+    return client.post(
+        reverse(CHANGELIST),
+        {"action": action, "_selected_action": [a.pk for a in articles]},
+        follow=True,
+    )
+
+
+def test_publish_action_publishes_drafts_now_and_keeps_schedules(editor_client):
+    draft = make_article(status=Article.Status.DRAFT, published_at=None)
+    future = timezone.now() + timedelta(days=2)
+    planned = make_article(status=Article.Status.DRAFT, published_at=future)
+    response = run_action(editor_client, "publish", [draft, planned])
+    assert "2 essays published." in response.text
+    draft.refresh_from_db()
+    planned.refresh_from_db()
+    assert draft.is_live and draft.published_at <= timezone.now()
+    assert planned.is_scheduled and planned.published_at == future
+
+
+def test_unpublish_action_takes_essays_off_the_site(editor_client, client):
+    article = make_article()
+    response = run_action(editor_client, "unpublish", [article])
+    assert "1 essay unpublished." in response.text
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+    client.logout()
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
+def test_changelist_shows_status_authors_and_schedule(editor_client):
+    author = make_author("Zoë Marchetti")
+    make_article("Live essay", authors=[author])
+    make_article("Planned essay", published_at=timezone.now() + timedelta(days=1))
+    text = editor_client.get(reverse(CHANGELIST)).text
+    assert "Live essay" in text and "Zoë Marchetti" in text
+    assert "Scheduled for" in text
+    assert ">Preview</a>" in text and ">View</a>" in text
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "needle"},
+        {"status__exact": "draft"},
+        {"published_at__year": "2025"},
+        {"o": "3"},
+    ],
+)
+def test_changelist_search_filters_and_ordering_work(editor_client, params):
+    make_article("Haystack", body="a needle in the body")
+    response = editor_client.get(reverse(CHANGELIST), params)
+    assert response.status_code == 200
+
+
+def test_search_finds_title_standfirst_and_body(editor_client):
+    make_article("Alpha", standfirst="about aqueducts")
+    make_article("Beta", body="on **viaducts**")
+    make_article("Gamma")
+    for query, expected in [("aqueducts", "Alpha"), ("viaducts", "Beta"), ("Gamma", "Gamma")]:
+        result = editor_client.get(reverse(CHANGELIST), {"q": query}).context["cl"].result_list
+        assert [a.title for a in result] == [expected]
+
+
+def test_editor_writes_an_essay_in_the_admin(editor_client):
+    section, topic, author = make_section(), make_topic(), make_author()
+    response = editor_client.post(
+        reverse("admin:articles_article_add"),
+        {
+            "title": "Written in the admin",
+            "slug": "written-in-the-admin",
+            "section": section.pk,
+            "standfirst": "A short standfirst.",
+            "body": "Some *Markdown*.",
+            "topics": [topic.pk],
+            "status": "published",
+            "published_at_0": "",
+            "published_at_1": "",
+            "allow_comments": "on",
+            "bylines-TOTAL_FORMS": "1",
+            "bylines-INITIAL_FORMS": "0",
+            "bylines-MIN_NUM_FORMS": "1",
+            "bylines-MAX_NUM_FORMS": "1000",
+            "bylines-0-author": author.pk,
+            "bylines-0-position": "0",
+        },
+    )
+    assert response.status_code == 302, response.context and response.context["errors"]
+    article = Article.objects.get(slug="written-in-the-admin")
+    assert article.is_live
+    assert article.body_html == "<p>Some <em>Markdown</em>.</p>"
+    assert article.author_list == [author]
+
+
+def test_change_form_has_view_on_site_for_live_and_preview_for_draft(editor_client):
+    live = make_article()
+    draft = make_article(status=Article.Status.DRAFT, published_at=None)
+    live_form = editor_client.get(reverse("admin:articles_article_change", args=[live.pk])).text
+    draft_form = editor_client.get(reverse("admin:articles_article_change", args=[draft.pk])).text
+    assert "View on site" in live_form
+    assert "View on site" not in draft_form
+    assert "Preview as readers will see it" in draft_form
+    assert f'href="{draft.get_absolute_url()}"' in draft_form
+
+
+def test_slug_is_prefilled_and_authors_topics_use_autocomplete(editor_client):
+    text = editor_client.get(reverse("admin:articles_article_add")).text
+    assert "prepopulated_fields" in text or "data-prepopulated-fields" in text
+    assert "admin-autocomplete" in text
+    autocomplete = editor_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "articles",
+            "model_name": "articleauthor",
+            "field_name": "author",
+            "term": "Zo",
+        },
+    )
+    assert autocomplete.status_code == 200
+
+
+def test_editors_group_manages_articles_and_nothing_about_users():
+    group = Group.objects.get(name="Editors")
+    permissions = set(group.permissions.values_list("content_type__app_label", "codename"))
+    for model in ["article", "author", "section", "topic"]:
+        for action in ["add", "change", "delete", "view"]:
+            assert ("articles", f"{action}_{model}") in permissions
+    assert {app for app, _ in permissions} == {"articles"}
+    assert not Permission.objects.filter(group=group, content_type__app_label="auth").exists()
+
+
+def test_editor_is_refused_the_user_admin(editor_client):
+    assert editor_client.get(reverse("admin:auth_user_changelist")).status_code == 403
+    assert editor_client.get(reverse("admin:auth_group_changelist")).status_code == 403
+    assert editor_client.get(reverse("admin:articles_author_changelist")).status_code == 200
+
+
+def test_anonymous_visitor_is_sent_to_the_login_page(client):
+    response = client.get(reverse(CHANGELIST))
+    assert response.status_code == 302
+    assert reverse("admin:login") in response["Location"]

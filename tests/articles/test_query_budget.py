@@ -1,0 +1,57 @@
+"""Pages cost a fixed number of SQL queries however many essays, authors or topics they show."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import make_article, make_author, make_section, make_topic
+
+pytestmark = pytest.mark.django_db
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def add_essays(n):
+    section, topics = make_section(), [make_topic(), make_topic()]
+    for _ in range(n):
+        make_article(section=section, topics=topics, authors=[make_author(), make_author()])
+    return section, topics
+
+
+def test_list_pages_query_count_does_not_grow_with_items(client, django_assert_max_num_queries):
+    section, topics = add_essays(2)
+    urls = [reverse("articles:home"), section.get_absolute_url(), topics[0].get_absolute_url()]
+    small = {url: count_queries(client, url) for url in urls}
+    add_essays(8)
+    make_article(section=section, topics=topics, authors=[make_author() for _ in range(4)])
+    for url in urls:
+        with django_assert_max_num_queries(small[url]):
+            client.get(url)
+        assert small[url] <= 5, url
+
+
+def test_article_page_query_count_is_fixed(client, django_assert_max_num_queries):
+    topics = [make_topic() for _ in range(6)]
+    few = make_article(topics=topics[:1])
+    baseline = count_queries(client, few.get_absolute_url())
+    for _ in range(10):
+        make_article(topics=topics)
+    many = make_article(topics=topics, authors=[make_author() for _ in range(5)])
+    with django_assert_max_num_queries(baseline):
+        client.get(many.get_absolute_url())
+    assert baseline <= 7
+
+
+def test_feed_and_sitemap_query_count_is_fixed(client, django_assert_max_num_queries):
+    add_essays(2)
+    feed, sitemap = reverse("articles:feed"), reverse("sitemap")
+    counts = {url: count_queries(client, url) for url in (feed, sitemap)}
+    add_essays(10)
+    for url, count in counts.items():
+        with django_assert_max_num_queries(count):
+            client.get(url)

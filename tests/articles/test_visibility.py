@@ -1,0 +1,104 @@
+"""Drafts and scheduled essays stay hidden from the public everywhere; published ones appear."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+from tests.factories import make_article, make_author, make_section, make_topic
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def frozen_now(monkeypatch):
+    moment = timezone.now().replace(microsecond=0)
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    return moment
+
+
+def test_published_at_the_edge_of_now(frozen_now):
+    on_time = make_article(published_at=frozen_now)
+    one_tick_late = make_article(published_at=frozen_now + timedelta(microseconds=1))
+    visible = set(Article.objects.published())
+    assert on_time in visible
+    assert one_tick_late not in visible
+
+
+def test_drafts_are_never_published_whatever_their_date():
+    draft = make_article(status=Article.Status.DRAFT, published_at=timezone.now() - timedelta(1))
+    undated_draft = make_article(status=Article.Status.DRAFT, published_at=None)
+    assert not Article.objects.published().filter(pk__in=[draft.pk, undated_draft.pk]).exists()
+
+
+def test_scheduled_piece_appears_by_itself_when_its_time_comes(client, monkeypatch):
+    scheduled = make_article("Tomorrow’s essay", published_at=timezone.now() + timedelta(days=1))
+    assert client.get(scheduled.get_absolute_url()).status_code == 404
+    assert "Tomorrow’s essay" not in client.get(reverse("articles:home")).text
+
+    later = timezone.now() + timedelta(days=1, minutes=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert client.get(scheduled.get_absolute_url()).status_code == 200
+    assert "Tomorrow’s essay" in client.get(reverse("articles:home")).text
+
+
+def test_hidden_essays_appear_on_no_public_page(client):
+    section, topic, author = make_section(), make_topic(), make_author()
+    shared = {"section": section, "topics": [topic], "authors": [author]}
+    visible = make_article("Visible essay", **shared)
+    make_article("Secret draft", status=Article.Status.DRAFT, published_at=None, **shared)
+    make_article("Secret scheduled", published_at=timezone.now() + timedelta(hours=2), **shared)
+    when = timezone.localtime(visible.published_at)
+    urls = [
+        reverse("articles:home"),
+        section.get_absolute_url(),
+        topic.get_absolute_url(),
+        author.get_absolute_url(),
+        reverse("articles:archive"),
+        reverse("articles:month", kwargs={"year": f"{when:%Y}", "month": f"{when:%m}"}),
+        reverse("articles:feed"),
+        reverse("articles:feed-atom"),
+        reverse("articles:section-feed", args=[section.slug]),
+        reverse("articles:topic-feed", args=[topic.slug]),
+        reverse("articles:author-feed", args=[author.slug]),
+        reverse("sitemap"),
+    ]
+    for url in urls:
+        text = client.get(url).content.decode()
+        assert "Secret" not in text, url
+        assert "essay-" in text or url == reverse("articles:archive"), url
+
+
+def test_archive_counts_only_published(client):
+    make_article()
+    make_article(status=Article.Status.DRAFT, published_at=timezone.now() - timedelta(hours=1))
+    response = client.get(reverse("articles:archive"))
+    years = response.context["years"]
+    assert sum(year["count"] for year in years) == 1
+
+
+def test_anonymous_reader_gets_404_for_draft_and_scheduled(client):
+    draft = make_article(status=Article.Status.DRAFT, published_at=None)
+    scheduled = make_article(published_at=timezone.now() + timedelta(days=3))
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert client.get(scheduled.get_absolute_url()).status_code == 404
+
+
+def test_editor_previews_a_draft_with_no_cache_headers(editor_client):
+    draft = make_article("Work in progress", status=Article.Status.DRAFT, published_at=None)
+    response = editor_client.get(draft.get_absolute_url())
+    assert response.status_code == 200
+    assert "Work in progress" in response.text
+    assert "Preview." in response.text
+    assert "no-cache" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
+    assert '<meta name="robots" content="noindex, nofollow">' in response.text
+
+
+def test_published_page_is_not_marked_as_preview(editor_client):
+    article = make_article()
+    response = editor_client.get(article.get_absolute_url())
+    assert "Preview." not in response.text
+    assert "no-cache" not in response.get("Cache-Control", "")
