@@ -1,7 +1,11 @@
 from django.contrib import admin, messages
+from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import ngettext
+
+from comments.models import Comment
 
 from . import services
 from .models import Article, ArticleAuthor, Author, Section, Topic
@@ -34,7 +38,7 @@ class BylineInline(admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "state", "published_at", "byline", "section", "link"]
+    list_display = ["title", "state", "published_at", "byline", "section", "pending", "link"]
     list_filter = ["status", "section", "topics", "authors", "published_at"]
     list_select_related = ["section"]
     search_fields = ["title", "standfirst", "body"]
@@ -55,7 +59,25 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("bylines__author")
+        pending = Count("comments", filter=Q(comments__status="pending"))
+        queryset = super().get_queryset(request).prefetch_related("bylines__author")
+        return queryset.annotate(pending_comments=pending)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            "pending_comments": Comment.objects.pending().count(),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description="Pending comments", ordering="pending_comments")
+    def pending(self, obj):
+        if not obj.pending_comments:
+            return 0
+        url = reverse("admin:comments_comment_changelist")
+        return format_html(
+            '<a href="{}?article__id__exact={}">{}</a>', url, obj.pk, obj.pending_comments
+        )
 
     def view_on_site(self, obj):
         # "View on site" only for what readers can see; drafts get the preview link instead.

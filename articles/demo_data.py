@@ -654,3 +654,71 @@ Today’s energy projections are far more sophisticated than the tea-coloured re
 """,
     },
 ]
+
+# Reader comments, so the threads and the moderation queue have something to show.
+# "reply_to" is the index of an earlier comment in this list; "hours_after" counts from publication.
+COMMENTS = [
+    {
+        "essay": "quiet-arithmetic-of-bus-lanes",
+        "name": "Priya N.",
+        "email": "priya@example.org",
+        "text": "The point about counting people rather than vehicles is the one that finally "
+        "changed my mind. Our council still reports “traffic” as cars per hour.",
+        "status": "approved",
+        "hours_after": 5,
+    },
+    {
+        "essay": "quiet-arithmetic-of-bus-lanes",
+        "name": "Marek",
+        "email": "marek@example.org",
+        "text": "Counting people is fine until the buses run empty at night.\n\n"
+        "Would a lane that is only a bus lane at peak hours get most of the gain?",
+        "status": "approved",
+        "reply_to": 0,
+        "hours_after": 9,
+    },
+    {
+        "essay": "quiet-arithmetic-of-bus-lanes",
+        "name": "Priya N.",
+        "email": "priya@example.org",
+        "text": "Peak-only lanes were tried here; drivers never learned the hours, and "
+        "enforcement became the whole argument. See https://example.org/peak-lanes for the data.",
+        "status": "approved",
+        "reply_to": 1,
+        "hours_after": 12,
+    },
+    {
+        "essay": "quiet-arithmetic-of-bus-lanes",
+        "name": "Joaquín R.",
+        "email": "joaquin@example.org",
+        "text": "What happens to deliveries? Nobody ever seems to model the van drivers.",
+        "status": "pending",
+        "hours_after": 30,
+    },
+    {
+        "essay": "what-the-aqueduct-remembers",
+        "name": "Eleni",
+        "email": "eleni@example.org",
+        "text": "Lovely piece. The keeper’s ledger deserves an essay of its own.",
+        "status": "approved",
+        "hours_after": 20,
+    },
+    {
+        "essay": "what-the-aqueduct-remembers",
+        "name": "CHEAP WATCHES",
+        "email": "deals@spam.example",
+        "text": "Best prices!!! http://spam.example/a http://spam.example/b http://spam.example/c",
+        "status": "spam",
+        "reasons": "Too many links: 3 (more than 2)",
+        "hours_after": 22,
+    },
+    {
+        "essay": "grid-that-learned-to-wait",
+        "name": "Sam Okoro",
+        "email": "sam@example.org",
+        "text": "Demand response sounds modest until you see how much peak capacity it avoids "
+        "building. I would have liked a figure for the cost per megawatt avoided.",
+        "status": "pending",
+        "hours_after": 3,
+    },
+]

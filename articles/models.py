@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
@@ -100,6 +103,8 @@ class Article(models.Model):
     seo_title = models.CharField("SEO title", max_length=70, blank=True)
     seo_description = models.CharField("SEO description", max_length=160, blank=True)
     word_count = models.PositiveIntegerField(default=0, editable=False)
+    # Approved comments only; kept up to date by comments.services on every status change.
+    comment_count = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -155,6 +160,16 @@ class Article(models.Model):
     def author_list(self) -> list[Author]:
         """Authors in byline order; uses the prefetch from `with_byline()` when present."""
         return [byline.author for byline in self.bylines.all()]
+
+    @property
+    def comments_open(self) -> bool:
+        """Open unless switched off, or older than COMMENTS_CLOSE_AFTER_DAYS (0 = never close)."""
+        if not self.allow_comments:
+            return False
+        days = settings.COMMENTS_CLOSE_AFTER_DAYS
+        if days and self.published_at:
+            return timezone.now() < self.published_at + timedelta(days=days)
+        return True
 
     @property
     def show_updated(self) -> bool:

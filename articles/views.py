@@ -8,6 +8,8 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, MonthArchiveView, TemplateView
 
+from comments.threads import comment_context
+
 from .models import Article, Author, Section, Topic
 
 
@@ -70,6 +72,7 @@ class ArticleDetailView(DetailView):
 
     template_name = "articles/article_detail.html"
     context_object_name = "article"
+    comment_form = None  # a bound form with errors, when comments.views re-renders the page
 
     def get_queryset(self):
         articles = Article.objects.with_byline().prefetch_related("topics")
@@ -90,6 +93,7 @@ class ArticleDetailView(DetailView):
                 siblings.filter(published_at__gt=article.published_at).order_by("published_at")
             ).first()
         context["related_articles"] = self.related_articles(article)
+        context.update(comment_context(self.request, article, form=self.comment_form))
         return context
 
     @staticmethod

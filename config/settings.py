@@ -46,6 +46,8 @@ if not DEBUG:
         )
 
 SITE_NAME = os.environ.get("SITE_NAME", "The Essay Review")
+# Absolute links in emails (there is no request to build them from when mail is sent).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # The admin lives at a configurable path; a less obvious one cuts down on drive-by login attempts.
 ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
 
@@ -161,6 +163,25 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 ARTICLES_PER_PAGE = int(os.environ.get("ARTICLES_PER_PAGE", "10"))
 # Words per minute for the reading time shown on every essay.
 READING_WORDS_PER_MINUTE = 230
+
+# Comments: see "Moderation settings" in the README.
+COMMENTS_MODERATION = os.environ.get("COMMENTS_MODERATION", "hold_all")
+if COMMENTS_MODERATION not in {"hold_all", "hold_first_time", "approve_all"}:
+    raise ImproperlyConfigured(
+        "COMMENTS_MODERATION must be hold_all, hold_first_time or approve_all."
+    )
+COMMENTS_MAX_LENGTH = int(os.environ.get("COMMENTS_MAX_LENGTH", "5000"))
+COMMENTS_MAX_DEPTH = int(os.environ.get("COMMENTS_MAX_DEPTH", "3"))
+COMMENTS_CLOSE_AFTER_DAYS = int(os.environ.get("COMMENTS_CLOSE_AFTER_DAYS", "0"))
+COMMENTS_RATE_LIMIT = os.environ.get("COMMENTS_RATE_LIMIT", "5/10m")
+COMMENTS_MAX_LINKS = int(os.environ.get("COMMENTS_MAX_LINKS", "2"))
+COMMENTS_MIN_SECONDS = int(os.environ.get("COMMENTS_MIN_SECONDS", "3"))
+COMMENTS_FORM_MAX_AGE_HOURS = int(os.environ.get("COMMENTS_FORM_MAX_AGE_HOURS", "24"))
+COMMENTS_DUPLICATE_WINDOW_HOURS = int(os.environ.get("COMMENTS_DUPLICATE_WINDOW_HOURS", "24"))
+COMMENTS_NOTIFY_EMAILS = env_list("COMMENTS_NOTIFY_EMAILS", [])
+# Behind a reverse proxy, the client address is the Nth address from the right of
+# X-Forwarded-For (1 for one proxy). 0 trusts no header and uses REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

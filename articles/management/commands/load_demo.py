@@ -6,6 +6,9 @@ from django.utils import timezone
 
 from articles import demo_data
 from articles.models import Article, ArticleAuthor, Author, Section, Topic
+from comments.models import Comment
+from comments.services import refresh_comment_counts
+from comments.spam import POLICY_ALL
 
 
 class Command(BaseCommand):
@@ -46,8 +49,30 @@ class Command(BaseCommand):
                 for position, slug in enumerate(essay["authors"])
             )
             article.topics.set([topics[slug] for slug in essay["topics"]])
+            self.add_comments(article)
             created += 1
         self.stdout.write(self.style.SUCCESS(f"Demo content loaded: {created} new essays."))
+
+    @staticmethod
+    def add_comments(article):
+        """The demo comments of a newly created essay, threaded as the data says."""
+        stored = {}
+        for index, row in enumerate(demo_data.COMMENTS):
+            if row["essay"] != article.slug:
+                continue
+            parent = stored.get(row.get("reply_to"))
+            stored[index] = Comment.objects.create(
+                article=article,
+                parent=parent,
+                depth=parent.depth + 1 if parent else 0,
+                author_name=row["name"],
+                author_email=row["email"],
+                text=row["text"],
+                status=row["status"],
+                held_reasons=row.get("reasons", "" if row["status"] == "approved" else POLICY_ALL),
+                created_at=article.published_at + timedelta(hours=row["hours_after"]),
+            )
+        refresh_comment_counts(article_ids=[article.pk])
 
     @staticmethod
     def upsert(model, rows):

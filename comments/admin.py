@@ -1,0 +1,186 @@
+"""The moderation queue: the comment admin opens on pending comments, newest first."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import Truncator
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from . import services, spam
+from .models import BlocklistEntry, Comment, ModerationAction
+
+Status = Comment.Status
+ONE_CLICK = [(Status.APPROVED, "Approve"), (Status.SPAM, "Spam")]
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Like the usual status filter, but with no choice made it shows the queue (pending)."""
+
+    title = "status"
+    parameter_name = "status"
+    default = Status.PENDING
+
+    def lookups(self, request, model_admin):
+        return [*Status.choices, ("all", "All")]
+
+    def choices(self, changelist):
+        current = self.value() or self.default
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": current == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value() or self.default
+        if value == "all":
+            return queryset
+        if value not in Status.values:
+            return queryset.none()
+        return queryset.filter(status=value)
+
+
+class ReasonFilter(admin.SimpleListFilter):
+    title = "why held"
+    parameter_name = "reason"
+
+    def lookups(self, request, model_admin):
+        return [(str(i), label) for i, label in enumerate(spam.REASON_LABELS)]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        try:
+            label = spam.REASON_LABELS[int(self.value())]
+        except (ValueError, IndexError):
+            return queryset.none()
+        return queryset.filter(held_reasons__contains=label)
+
+
+class ModerationActionInline(admin.TabularInline):
+    model = ModerationAction
+    fields = ["status", "moderator", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "moderation history"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = [
+        "excerpt", "article_link", "author_name", "author_email", "website", "ip_address",
+        "created_at", "status", "why_held", "one_click",
+    ]  # fmt: skip
+    list_filter = [StatusFilter, ("article", admin.RelatedOnlyFieldListFilter), "created_at",
+                   ReasonFilter]  # fmt: skip
+    search_fields = ["author_name", "author_email", "ip_address", "text"]
+    list_select_related = ["article"]
+    ordering = ["-created_at", "-id"]
+    date_hierarchy = "created_at"
+    actions = ["approve", "mark_spam", "remove", "restore_pending"]
+    fields = [
+        "article", "parent", "status", "why_held", "author_name", "author_email", "author_url",
+        "ip_address", "user_agent", "user", "created_at", "text", "notify_replies",
+        "moderated_by", "moderated_at",
+    ]  # fmt: skip
+    readonly_fields = fields
+    inlines = [ModerationActionInline]
+    change_form_template = "admin/comments/comment/change_form.html"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # moderation never deletes: spam and removed comments stay recoverable
+
+    @admin.display(description="Comment")
+    def excerpt(self, obj):
+        return Truncator(obj.text).chars(120)
+
+    @admin.display(description="Essay", ordering="article__title")
+    def article_link(self, obj):
+        return format_html('<a href="{}">{}</a>', obj.article.get_absolute_url(), obj.article)
+
+    @admin.display(description="Website")
+    def website(self, obj):
+        return obj.author_url or "—"
+
+    @admin.display(description="Why held")
+    def why_held(self, obj):
+        if not obj.reasons:
+            return "—"
+        return format_html_join(format_html("<br>"), "{}", ((r,) for r in obj.reasons))
+
+    @admin.display(description="Moderate")
+    def one_click(self, obj):
+        # Buttons submit the surrounding changelist form (with its CSRF token) to our own URL.
+        return format_html_join(
+            " ",
+            '<button type="submit" class="button" formaction="{}">{}</button>',
+            (
+                (reverse("admin:comments_comment_moderate", args=[obj.pk, status]), label)
+                for status, label in ONE_CLICK
+                if obj.status != status
+            ),
+        )
+
+    def get_urls(self):
+        moderate = self.admin_site.admin_view(require_POST(self.moderate_view))
+        return [
+            path("<int:pk>/moderate/<str:status>/", moderate, name="comments_comment_moderate"),
+            *super().get_urls(),
+        ]
+
+    def moderate_view(self, request, pk, status):
+        if not self.has_change_permission(request) or status not in Status.values:
+            raise PermissionDenied
+        comment = get_object_or_404(Comment, pk=pk)
+        self.moderate(request, [comment], status)
+        back = request.META.get("HTTP_REFERER", "")
+        if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+            back = reverse("admin:comments_comment_changelist")
+        return HttpResponseRedirect(back)
+
+    def moderate(self, request, comments, status):
+        count = services.moderate_comments(comments=comments, status=status, moderator=request.user)
+        label = Status(status).label.lower()
+        self.message_user(
+            request,
+            ngettext("%(n)d comment marked %(s)s.", "%(n)d comments marked %(s)s.", count)
+            % {"n": count, "s": label},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="Approve selected comments", permissions=["change"])
+    def approve(self, request, queryset):
+        self.moderate(request, queryset, Status.APPROVED)
+
+    @admin.action(description="Mark selected comments as spam", permissions=["change"])
+    def mark_spam(self, request, queryset):
+        self.moderate(request, queryset, Status.SPAM)
+
+    @admin.action(description="Remove selected comments (recoverable)", permissions=["change"])
+    def remove(self, request, queryset):
+        self.moderate(request, queryset, Status.REMOVED)
+
+    @admin.action(description="Restore selected comments to pending", permissions=["change"])
+    def restore_pending(self, request, queryset):
+        self.moderate(request, queryset, Status.PENDING)
+
+
+@admin.register(BlocklistEntry)
+class BlocklistEntryAdmin(admin.ModelAdmin):
+    list_display = ["value", "kind", "note", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["value", "note"]
+    fields = ["kind", "value", "note"]

@@ -1,0 +1,50 @@
+"""RSS feeds of the newest approved comments: site-wide and per essay."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.text import Truncator
+
+from articles.models import Article
+
+from .models import Comment
+
+FEED_LENGTH = 30
+
+
+class LatestCommentsFeed(Feed):
+    def title(self, obj=None):
+        return f"Comments on “{obj.title}”" if obj else f"{settings.SITE_NAME}: latest comments"
+
+    def link(self, obj=None):
+        return f"{obj.get_absolute_url()}#comments" if obj else reverse("articles:home")
+
+    def description(self, obj=None):
+        return self.title(obj)
+
+    def items(self, obj=None):
+        comments = Comment.objects.approved().filter(article__in=Article.objects.published())
+        if obj is not None:
+            comments = comments.filter(article=obj)
+        return comments.select_related("article").order_by("-created_at", "-id")[:FEED_LENGTH]
+
+    def item_title(self, item):
+        return f"{item.author_name} on “{item.article.title}”"
+
+    def item_description(self, item):
+        return Truncator(item.text).chars(1000)
+
+    def item_link(self, item):
+        return item.get_absolute_url()
+
+    def item_author_name(self, item):
+        return item.author_name  # never the email address
+
+    def item_pubdate(self, item):
+        return item.created_at
+
+
+class ArticleCommentsFeed(LatestCommentsFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Article.objects.published(), slug=slug)

@@ -1,0 +1,117 @@
+import time
+import unicodedata
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Layout, Submit
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.core.validators import MaxLengthValidator, URLValidator
+
+from .models import Comment
+
+TOKEN_SALT = "comments.form-token"
+
+
+class TamperedToken(Exception):
+    """The form's signed token was altered or belongs to another article: refuse with 400."""
+
+
+def make_token(article) -> str:
+    return signing.dumps({"a": article.pk, "t": int(time.time())}, salt=TOKEN_SALT)
+
+
+def reject_control_characters(value: str) -> None:
+    """Refuse NUL and other control characters, and text that was not valid UTF-8."""
+    if "\ufffd" in value:
+        raise forms.ValidationError("This contains characters that could not be read.")
+    for char in value:
+        if char not in "\n\r\t" and unicodedata.category(char) in {"Cc", "Cs"}:
+            raise forms.ValidationError("This contains control characters; please remove them.")
+
+
+class CommentForm(forms.Form):
+    name = forms.CharField(max_length=100, validators=[reject_control_characters])
+    email = forms.EmailField(
+        max_length=254, help_text="Never shown publicly.", validators=[reject_control_characters]
+    )
+    website = forms.URLField(
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+    )
+    text = forms.CharField(
+        label="Comment",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        validators=[reject_control_characters],
+    )
+    notify_replies = forms.BooleanField(label="Email me when someone replies", required=False)
+    parent = forms.ModelChoiceField(
+        queryset=Comment.objects.none(), required=False, widget=forms.HiddenInput
+    )
+    # Honeypot: hidden from people (and screen readers), tempting to bots.
+    homepage = forms.CharField(label="Leave this field empty", required=False)
+    token = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, article, user=None, **kwargs):
+        initial = kwargs.setdefault("initial", {})
+        if user is not None and user.is_authenticated:
+            initial.setdefault("name", user.get_full_name() or user.get_username())
+            initial.setdefault("email", user.email)
+        initial.setdefault("token", make_token(article))
+        super().__init__(*args, **kwargs)
+        self.article = article
+        limit = settings.COMMENTS_MAX_LENGTH
+        self.fields["text"].validators.append(MaxLengthValidator(limit))
+        self.fields["text"].widget.attrs["maxlength"] = limit
+        self.fields["text"].help_text = f"Plain text, up to {limit:,} characters."
+        self.fields["parent"].queryset = article.comments.approved()
+        self.fields["parent"].error_messages["invalid_choice"] = (
+            "The comment you are replying to is not available for replies."
+        )
+        self.seconds_on_form = 0.0
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template's <form> carries the token
+        self.helper.layout = Layout(
+            Field("name", autocomplete="name"),
+            Field("email", autocomplete="email"),
+            Field("website", autocomplete="url"),
+            Field("text"),
+            Field("notify_replies"),
+            Div(
+                Field("homepage", tabindex="-1", autocomplete="off"),
+                css_class="hp-field",
+                aria_hidden="true",
+            ),
+            "parent",
+            "token",
+            Submit("post", "Post comment"),
+        )
+
+    def clean_token(self):
+        """Check the signed token; too old asks for a resubmit, altered raises TamperedToken."""
+        value = self.cleaned_data["token"]
+        try:
+            payload = signing.loads(value, salt=TOKEN_SALT)
+            issued, article_id = int(payload["t"]), payload["a"]
+        except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
+            raise TamperedToken from exc
+        if article_id != self.article.pk:
+            raise TamperedToken
+        self.seconds_on_form = time.time() - issued
+        if self.seconds_on_form > settings.COMMENTS_FORM_MAX_AGE_HOURS * 3600:
+            self.data = self.data.copy()
+            self.data["token"] = make_token(self.article)
+            self.add_error(
+                None,
+                "This form was open for too long. Please check your comment and post it again.",
+            )
+        return value
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].replace("\r\n", "\n").replace("\r", "\n")
+        if not text.strip():
+            raise forms.ValidationError("Please write a comment.")
+        return text

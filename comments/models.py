@@ -1,0 +1,137 @@
+import ipaddress
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import models
+from django.utils import timezone
+
+from articles.models import Article
+
+
+class CommentQuerySet(models.QuerySet):
+    def approved(self):
+        """The one rule for what the public sees: approved comments."""
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def pending(self):
+        """The moderation queue."""
+        return self.filter(status=Comment.Status.PENDING)
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        SPAM = "spam", "Spam"
+        REMOVED = "removed", "Removed"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
+    # A reply keeps its place if its parent is ever deleted outright (moderation never deletes).
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replies"
+    )
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    author_name = models.CharField("name", max_length=100)
+    author_email = models.EmailField("email")
+    author_url = models.URLField("website", blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    text = models.TextField()
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    # Each reason the spam rules or the moderation policy found, one per line.
+    held_reasons = models.TextField("why held", blank=True)
+    ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    notify_replies = models.BooleanField("email me when someone replies", default=False)
+    parent_author_notified = models.BooleanField(default=False, editable=False)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        get_latest_by = "created_at"
+        indexes = [
+            models.Index(fields=["article", "status", "created_at"], name="comment_article_idx"),
+            models.Index(fields=["status", "-created_at"], name="comment_queue_idx"),
+            models.Index(fields=["author_email", "status"], name="comment_email_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.author_name} on {self.article}"
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#c{self.pk}"
+
+    @property
+    def reasons(self) -> list[str]:
+        return [line for line in self.held_reasons.splitlines() if line]
+
+
+class ModerationAction(models.Model):
+    """Who moved a comment to which status, and when."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="actions")
+    moderator = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    status = models.CharField(max_length=10, choices=Comment.Status)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.moderator} → {self.get_status_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class BlocklistEntry(models.Model):
+    """A word, email address, domain or IP address (or range) whose comments go straight to spam."""
+
+    class Kind(models.TextChoices):
+        WORD = "word", "Word or phrase"
+        EMAIL = "email", "Email address"
+        DOMAIN = "domain", "Domain (email or website)"
+        IP = "ip", "IP address or range"
+
+    kind = models.CharField(max_length=10, choices=Kind)
+    value = models.CharField(max_length=255)
+    note = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["kind", "value"]
+        verbose_name_plural = "blocklist entries"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "value"], name="blocklist_unique_entry")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.value}"
+
+    def clean(self):
+        self.value = self.value.strip().lower()
+        if not self.value:
+            raise ValidationError({"value": "Enter a value."})
+        if self.kind == self.Kind.IP:
+            try:
+                ipaddress.ip_network(self.value, strict=False)
+            except ValueError:
+                raise ValidationError(
+                    {"value": "Enter an IP address or a range such as 203.0.113.0/24."}
+                ) from None
+        elif self.kind == self.Kind.EMAIL:
+            validate_email(self.value)
+        elif self.kind == self.Kind.DOMAIN:
+            self.value = self.value.lstrip("@.")
+            if "." not in self.value or any(c in self.value for c in " /@"):
+                raise ValidationError({"value": "Enter a domain such as example.com."})

@@ -1,0 +1,117 @@
+"""Writes with side effects on comments. Each runs in one transaction; email goes after commit."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from articles.models import Article
+
+from . import notifications, spam
+from .models import Comment, ModerationAction
+
+
+@transaction.atomic
+def submit_comment(*, article: Article, data: dict, request_meta: dict, user=None) -> Comment:
+    """Store a reader's comment with the status the spam rules and the policy give it.
+
+    `data` is a valid CommentForm's cleaned_data plus `seconds_on_form`; `request_meta` holds
+    `ip` and `user_agent`. Moderators are emailed about held comments once the row is committed.
+    """
+    verdict = spam.assess(
+        name=data["name"],
+        email=data["email"],
+        url=data.get("website", ""),
+        text=data["text"],
+        ip=request_meta.get("ip"),
+        honeypot=data.get("homepage", ""),
+        seconds_on_form=data["seconds_on_form"],
+    )
+    parent = attach_point(data.get("parent"))
+    comment = Comment.objects.create(
+        article=article,
+        parent=parent,
+        depth=parent.depth + 1 if parent else 0,
+        author_name=data["name"],
+        author_email=data["email"],
+        author_url=data.get("website", ""),
+        user=user if user is not None and user.is_authenticated else None,
+        text=data["text"],
+        notify_replies=data.get("notify_replies", False),
+        status=verdict.status,
+        held_reasons=verdict.reasons,
+        ip_address=request_meta.get("ip"),
+        user_agent=request_meta.get("user_agent", "")[:300],
+    )
+    if comment.status == Comment.Status.APPROVED:
+        refresh_comment_counts(article_ids=[article.pk])
+        transaction.on_commit(lambda: notifications.notify_parent_author(comment))
+    elif comment.status == Comment.Status.PENDING:
+        transaction.on_commit(lambda: notifications.notify_moderators(comment))
+    return comment
+
+
+def attach_point(parent: Comment | None) -> Comment | None:
+    """Replies deeper than COMMENTS_MAX_DEPTH attach to the deepest level instead."""
+    while parent is not None and parent.depth + 1 >= settings.COMMENTS_MAX_DEPTH:
+        parent = parent.parent
+    return parent
+
+
+def is_duplicate(*, text: str, email: str, window_hours: int) -> bool:
+    """An exact repeat of a recent comment (any article): refused, not stored."""
+    since = timezone.now() - timedelta(hours=window_hours)
+    return Comment.objects.filter(
+        text=text, author_email__iexact=email, created_at__gte=since
+    ).exists()
+
+
+@transaction.atomic
+def moderate_comments(*, comments, status: str, moderator) -> int:
+    """Move comments to `status`, record who did it and when, and keep counts right.
+
+    Rows are locked first so two moderators acting at once leave each comment in one state.
+    Nothing is deleted: spam and removed comments can be restored. Returns how many changed.
+    """
+    now = timezone.now()
+    locked = list(
+        Comment.objects.select_for_update()
+        .filter(pk__in=[c.pk for c in comments])
+        .exclude(status=status)
+        .select_related("article", "parent")
+    )
+    if not locked:
+        return 0
+    Comment.objects.filter(pk__in=[c.pk for c in locked]).update(
+        status=status, moderated_by=moderator, moderated_at=now
+    )
+    ModerationAction.objects.bulk_create(
+        ModerationAction(comment=c, moderator=moderator, status=status, created_at=now)
+        for c in locked
+    )
+    refresh_comment_counts(article_ids={c.article_id for c in locked})
+    if status == Comment.Status.APPROVED:
+        for comment in locked:
+            comment.status = status
+            transaction.on_commit(lambda c=comment: notifications.notify_parent_author(c))
+    return len(locked)
+
+
+def refresh_comment_counts(*, article_ids) -> None:
+    """Recount approved comments of these articles (a recount cannot drift, unlike +1/-1)."""
+    approved = (
+        Comment.objects.approved()
+        .filter(article=OuterRef("pk"))
+        .order_by()
+        .values("article")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    Article.objects.filter(pk__in=article_ids).update(comment_count=Coalesce(Subquery(approved), 0))
+
+
+def unsubscribe(*, comment: Comment) -> None:
+    Comment.objects.filter(pk=comment.pk).update(notify_replies=False)
