@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -119,7 +120,7 @@ class CommentAdmin(admin.ModelAdmin):
     def why_held(self, obj):
         if not obj.reasons:
             return "—"
-        return format_html_join(format_html("<br>"), "{}", ((r,) for r in obj.reasons))
+        return format_html_join(mark_safe("<br>"), "{}", ((r,) for r in obj.reasons))
 
     @admin.display(description="Moderate")
     def one_click(self, obj):

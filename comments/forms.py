@@ -110,6 +110,12 @@ class CommentForm(forms.Form):
             )
         return value
 
+    def clean(self):
+        # Hidden fields have no place to show an error; show it above the form instead.
+        if "parent" in self.errors:
+            self.add_error(None, self.errors.pop("parent"))
+        return super().clean()
+
     def clean_text(self):
         text = self.cleaned_data["text"].replace("\r\n", "\n").replace("\r", "\n")
         if not text.strip():

@@ -12,3 +12,21 @@ def editor_client(client, db):
 
     client.force_login(make_editor())
     return client
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The rate limit lives in the cache; every test starts with a fresh allowance."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def moderator_client(client, db):
+    from tests.factories import make_moderator
+
+    client.force_login(make_moderator())
+    return client

@@ -61,3 +61,52 @@ def make_editor(username="editor"):
     user = get_user_model().objects.create_user(username, password="pw-editor-1", is_staff=True)
     user.groups.add(Group.objects.get(name="Editors"))
     return user
+
+
+def make_comment(article, *, status="approved", parent=None, **fields):
+    from comments.models import Comment
+    from comments.services import refresh_comment_counts
+
+    n = next(_numbers)
+    fields.setdefault("author_name", f"Reader {n}")
+    fields.setdefault("author_email", f"reader{n}@example.org")
+    fields.setdefault("text", f"Comment number {n}.")
+    comment = Comment.objects.create(
+        article=article,
+        parent=parent,
+        depth=parent.depth + 1 if parent else 0,
+        status=status,
+        **fields,
+    )
+    refresh_comment_counts(article_ids=[article.pk])
+    return comment
+
+
+def comment_data(article, *, seconds_ago=60, **overrides):
+    """POST data for the comment form, as if the form was loaded `seconds_ago` seconds ago."""
+    import time
+
+    from django.core import signing
+
+    from comments.forms import TOKEN_SALT
+
+    token = signing.dumps({"a": article.pk, "t": int(time.time()) - seconds_ago}, salt=TOKEN_SALT)
+    data = {
+        "name": "Zoë Reader",
+        "email": "zoe@example.org",
+        "website": "",
+        "text": "A thoughtful comment.",
+        "homepage": "",
+        "parent": "",
+        "token": token,
+    }
+    data.update(overrides)
+    return data
+
+
+def make_moderator(username="moderator"):
+    user = get_user_model().objects.create_user(
+        username, password="pw-moderator-1", is_staff=True, email=f"{username}@example.org"
+    )
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user
