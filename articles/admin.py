@@ -35,6 +35,10 @@ class BylineInline(admin.TabularInline):
     verbose_name = "author"
     verbose_name_plural = "authors (in byline order)"
 
+    def get_formset(self, request, obj=None, **kwargs):
+        # The admin checks min_num only in the browser; every essay needs a byline.
+        return super().get_formset(request, obj, validate_min=True, **kwargs)
+
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):

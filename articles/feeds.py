@@ -12,8 +12,6 @@ FEED_LENGTH = 20
 
 
 class LatestEssaysFeed(Feed):
-    description_template = None
-
     def title(self, obj=None):
         return f"{settings.SITE_NAME}: {obj}" if obj else settings.SITE_NAME
 

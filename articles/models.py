@@ -66,6 +66,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def scheduled(self):
+        """Published pieces whose time has not come yet (the admin shows them as scheduled)."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
 
     def with_byline(self):
@@ -146,6 +147,7 @@ class Article(models.Model):
 
     @property
     def is_live(self) -> bool:
+        """The same rule as `ArticleQuerySet.published()`, for one article already loaded."""
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None

@@ -30,7 +30,9 @@ def render_markdown(text: str) -> str:
 
     The headline is the page's only `h1`, so a `# heading` in the body becomes an `h2`.
     """
-    html = markdown.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
+    # No footnotes: they need element ids, which the sanitiser removes.
+    extensions = ["tables", "fenced_code", "def_list", "abbr", "sane_lists"]
+    html = markdown.markdown(text, extensions=extensions, output_format="html")
     html = html.replace("<h1", "<h2").replace("</h1>", "</h2>")
     return nh3.clean(
         html,

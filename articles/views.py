@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -85,13 +85,19 @@ class ArticleDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         context["is_preview"] = not article.is_live
         if article.is_live:
-            siblings = Article.objects.published().select_related("section")
+            # Ties on published_at (bulk-published essays) are broken by id, as in the lists.
+            when, pk = article.published_at, article.pk
+            siblings = Article.objects.published()
             context["previous_article"] = (
-                siblings.filter(published_at__lt=article.published_at).order_by("-published_at")
-            ).first()
+                siblings.filter(Q(published_at__lt=when) | Q(published_at=when, pk__lt=pk))
+                .order_by("-published_at", "-pk")
+                .first()
+            )
             context["next_article"] = (
-                siblings.filter(published_at__gt=article.published_at).order_by("published_at")
-            ).first()
+                siblings.filter(Q(published_at__gt=when) | Q(published_at=when, pk__gt=pk))
+                .order_by("published_at", "pk")
+                .first()
+            )
         context["related_articles"] = self.related_articles(article)
         context.update(comment_context(self.request, article, form=self.comment_form))
         return context

@@ -52,7 +52,7 @@ class CommentForm(forms.Form):
     )
     # Honeypot: hidden from people (and screen readers), tempting to bots.
     homepage = forms.CharField(label="Leave this field empty", required=False)
-    token = forms.CharField(widget=forms.HiddenInput)
+    token = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, article, user=None, **kwargs):
         initial = kwargs.setdefault("initial", {})
@@ -93,6 +93,8 @@ class CommentForm(forms.Form):
     def clean_token(self):
         """Check the signed token; too old asks for a resubmit, altered raises TamperedToken."""
         value = self.cleaned_data["token"]
+        if not value:
+            raise TamperedToken
         try:
             payload = signing.loads(value, salt=TOKEN_SALT)
             issued, article_id = int(payload["t"]), payload["a"]

@@ -120,9 +120,17 @@ def test_change_form_has_view_on_site_for_live_and_preview_for_draft(editor_clie
 
 
 def test_slug_is_prefilled_and_authors_topics_use_autocomplete(editor_client):
+    make_topic("Water")
     text = editor_client.get(reverse("admin:articles_article_add")).text
-    assert "prepopulated_fields" in text or "data-prepopulated-fields" in text
-    assert "admin-autocomplete" in text
+    assert "&quot;id&quot;: &quot;#id_slug&quot;" in text
+    assert "&quot;dependency_ids&quot;: [&quot;#id_title&quot;]" in text
+    assert 'name="topics"' in text and 'data-field-name="topics"' in text
+    topics = editor_client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "articles", "model_name": "article", "field_name": "topics", "term": "Wat"},
+    )
+    assert [r["text"] for r in topics.json()["results"]] == ["Water"]
+    make_author("Zoë Marchetti")
     autocomplete = editor_client.get(
         reverse("admin:autocomplete"),
         {
@@ -132,7 +140,52 @@ def test_slug_is_prefilled_and_authors_topics_use_autocomplete(editor_client):
             "term": "Zo",
         },
     )
-    assert autocomplete.status_code == 200
+    assert [r["text"] for r in autocomplete.json()["results"]] == ["Zoë Marchetti"]
+
+
+def test_changelist_filters_by_section_topic_and_author(editor_client):
+    section, topic, author = make_section(), make_topic(), make_author()
+    target = make_article("Target", section=section, topics=[topic], authors=[author])
+    make_article("Other")
+    for params in [
+        {"section__id__exact": section.pk},
+        {"topics__id__exact": topic.pk},
+        {"authors__id__exact": author.pk},
+    ]:
+        result = editor_client.get(reverse(CHANGELIST), params).context["cl"].result_list
+        assert list(result) == [target], params
+
+
+def test_changelist_date_hierarchy_drills_down(editor_client):
+    from datetime import UTC, datetime
+
+    make_article("March", published_at=datetime(2025, 3, 5, tzinfo=UTC))
+    make_article("June", published_at=datetime(2025, 6, 5, tzinfo=UTC))
+    response = editor_client.get(
+        reverse(CHANGELIST), {"published_at__year": "2025", "published_at__month": "3"}
+    )
+    assert [a.title for a in response.context["cl"].result_list] == ["March"]
+    assert response.context["cl"].date_hierarchy == "published_at"
+
+
+def test_an_essay_needs_at_least_one_author(editor_client):
+    article = make_article()
+    byline = article.bylines.get()
+    response = editor_client.post(
+        reverse("admin:articles_article_change", args=[article.pk]),
+        {
+            "title": article.title, "slug": article.slug, "section": article.section_id,
+            "standfirst": article.standfirst, "body": article.body, "status": "published",
+            "published_at_0": "2025-01-01", "published_at_1": "10:00:00",
+            "bylines-TOTAL_FORMS": "1", "bylines-INITIAL_FORMS": "1",
+            "bylines-MIN_NUM_FORMS": "1", "bylines-MAX_NUM_FORMS": "1000",
+            "bylines-0-id": byline.pk, "bylines-0-article": article.pk,
+            "bylines-0-author": byline.author_id, "bylines-0-position": "0",
+            "bylines-0-DELETE": "on",
+        },
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert article.bylines.count() == 1
 
 
 def test_editors_group_manages_articles_and_nothing_about_users():

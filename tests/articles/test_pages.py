@@ -159,8 +159,25 @@ def test_custom_404_page(client):
     assert "<h1" in response.text
 
 
-def test_custom_500_page_renders_without_context():
-    from django.template.loader import render_to_string
+def test_custom_500_page(client, monkeypatch):
+    from articles.views import HomeView
 
-    html = render_to_string("500.html")
-    assert "Something went wrong" in html
+    def explode(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(HomeView, "get", explode)
+    client.raise_request_exception = False
+    response = client.get(reverse("articles:home"))
+    assert response.status_code == 500
+    assert "Something went wrong" in response.text and "boom" not in response.text
+
+
+def test_previous_next_walk_through_essays_published_at_the_same_moment(client):
+    moment = timezone.now() - timedelta(hours=1)
+    first, second, third = (make_article(published_at=moment) for _ in range(3))
+    seen, article = [], third
+    while article is not None:
+        seen.append(article)
+        article = client.get(article.get_absolute_url()).context.get("previous_article")
+    assert seen == [third, second, first]
+    assert client.get(first.get_absolute_url()).context["next_article"] == second

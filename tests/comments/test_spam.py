@@ -82,7 +82,7 @@ def test_form_left_open_too_long_is_refused_with_a_fresh_form(client, article):
     assert post(client, article, token=new_token, text="Stale but kept").status_code == 302
 
 
-@pytest.mark.parametrize("token", ["garbage", "eyJhIjoxLCJ0IjoxfQ:1abc:forged"])
+@pytest.mark.parametrize("token", ["", "garbage", "eyJhIjoxLCJ0IjoxfQ:1abc:forged"])
 def test_tampered_token_is_refused(client, article, token):
     response = post(client, article, token=token)
     assert response.status_code == 400

@@ -1,0 +1,88 @@
+"""Bad input to the comment form gets a clear answer; nothing half-stored, never a 500."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from comments.models import Comment
+from tests.factories import comment_data, make_article
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def article():
+    return make_article()
+
+
+@pytest.mark.parametrize(
+    "overrides, error",
+    [
+        ({"name": ""}, "This field is required."),
+        ({"email": ""}, "This field is required."),
+        ({"text": ""}, "This field is required."),
+        ({"text": "   \n  "}, "This field is required."),
+        ({"email": "nobody@"}, "Enter a valid email address."),
+        ({"website": "javascript:alert(1)"}, "Enter a valid URL."),
+        ({"text": "x" * 5001}, "Ensure this value has at most 5000 characters"),
+        ({"text": "nul \x00 byte"}, "Null characters are not allowed."),
+        ({"name": "bell \x07"}, "control characters"),
+        ({"text": "escape \x1b[31m"}, "control characters"),
+        ({"parent": "abc"}, "not available for replies"),
+        ({"parent": "999999"}, "not available for replies"),
+    ],
+)
+def test_invalid_fields_are_form_errors_and_store_nothing(client, article, overrides, error):
+    data = comment_data(article, **overrides)
+    response = client.post(reverse("comments:post", args=[article.slug]), data)
+    assert response.status_code == 200
+    assert error in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_text_limit_is_configurable(client, article, settings):
+    settings.COMMENTS_MAX_LENGTH = 20
+    data = comment_data(article, text="This is longer than twenty characters")
+    response = client.post(reverse("comments:post", args=[article.slug]), data)
+    assert "at most 20 characters" in response.text
+    assert 'maxlength="20"' in response.text
+
+
+def test_non_utf8_bytes_are_refused(client, article):
+    body = (
+        b"name=Bad+Bytes&email=b%40example.org&text=caf%E9+%FF%FE&token="
+        + comment_data(article)["token"].encode()
+    )
+    response = client.post(
+        reverse("comments:post", args=[article.slug]),
+        body,
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code in (200, 400)
+    assert not Comment.objects.exists()
+
+
+def test_missing_or_wrong_csrf_token_is_403(article):
+    strict = Client(enforce_csrf_checks=True)
+    url = reverse("comments:post", args=[article.slug])
+    assert strict.post(url, comment_data(article)).status_code == 403
+    strict.get(article.get_absolute_url())
+    wrong = comment_data(article, csrfmiddlewaretoken="x" * 64)
+    assert strict.post(url, wrong).status_code == 403
+    assert not Comment.objects.exists()
+
+
+def test_csrf_token_from_the_page_is_accepted(article):
+    strict = Client(enforce_csrf_checks=True)
+    page = strict.get(article.get_absolute_url())
+    token = page.context["csrf_token"]
+    data = comment_data(article, csrfmiddlewaretoken=str(token))
+    assert strict.post(reverse("comments:post", args=[article.slug]), data).status_code == 302
+
+
+def test_unicode_text_round_trips(client, article, settings):
+    settings.COMMENTS_MODERATION = "approve_all"
+    text = "Curly “quotes”, an em-dash — and Кириллица, with emoji 🙂."
+    client.post(reverse("comments:post", args=[article.slug]), comment_data(article, text=text))
+    assert Comment.objects.get().text == text
+    assert text in client.get(article.get_absolute_url()).text

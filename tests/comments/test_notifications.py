@@ -1,0 +1,161 @@
+"""Emails: moderators hear of held comments; commenters who asked hear of approved replies."""
+
+import logging
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from comments.models import Comment
+from comments.notifications import unsubscribe_token
+from tests.factories import comment_data, make_article, make_comment, make_moderator
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _locmem_email(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SITE_URL = "https://blog.example.org"
+
+
+def post(client, article, **data):
+    return client.post(reverse("comments:post", args=[article.slug]), comment_data(article, **data))
+
+
+def test_moderators_get_an_email_per_held_comment(client, django_capture_on_commit_callbacks):
+    make_moderator("mod")
+    article = make_article("Bus lanes")
+    long_text = "Interesting point. " * 40 + "THE-END-OF-THE-TEXT"
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, article, text=long_text)
+    comment = Comment.objects.get()
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["mod@example.org"]
+    assert "Bus lanes" in message.subject
+    admin_url = reverse("admin:comments_comment_change", args=[comment.pk])
+    assert f"https://blog.example.org{admin_url}" in message.body
+    assert "Held for review (site policy)" in message.body
+    assert "Interesting point." in message.body
+    assert "THE-END-OF-THE-TEXT" not in message.body  # an excerpt, never the full text
+
+
+def test_no_email_for_spam_or_approved_comments(
+    client, settings, django_capture_on_commit_callbacks
+):
+    make_moderator("mod")
+    settings.COMMENTS_MODERATION = "approve_all"
+    article = make_article()
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, article, text="Fine")
+        post(client, article, text="Bot", homepage="x")
+    assert mail.outbox == []
+
+
+def test_extra_notify_addresses_from_settings(client, settings, django_capture_on_commit_callbacks):
+    settings.COMMENTS_NOTIFY_EMAILS = ["owner@example.org"]
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, make_article())
+    assert mail.outbox[0].to == ["owner@example.org"]
+
+
+def test_email_failure_never_loses_the_comment(
+    client, settings, caplog, django_capture_on_commit_callbacks
+):
+    make_moderator("mod")
+    settings.EMAIL_BACKEND = "tests.comments.failing_backend.FailingBackend"
+    with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
+        response = post(client, make_article(), text="Still here")
+    assert response.status_code == 302
+    assert Comment.objects.filter(text="Still here").exists()
+    assert "Could not send moderator notice" in caplog.text
+
+
+@pytest.fixture
+def thread():
+    article = make_article("Grid essay")
+    parent = make_comment(article, author_email="asker@example.org", notify_replies=True)
+    return article, parent
+
+
+def approve(moderator_client, comment):
+    return moderator_client.post(
+        reverse("admin:comments_comment_moderate", args=[comment.pk, "approved"])
+    )
+
+
+def test_reply_notice_only_once_the_reply_is_approved(
+    client, moderator_client, thread, django_capture_on_commit_callbacks
+):
+    article, parent = thread
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, article, parent=parent.pk, text="A reply", email="replier@example.org")
+    reply = Comment.objects.get(text="A reply")
+    assert [m.to for m in mail.outbox] == [["moderator@example.org"]]  # held: moderators only
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(moderator_client, reply)
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["asker@example.org"]
+    assert "Grid essay" in message.subject and "A reply" in message.body
+    token = unsubscribe_token(parent)
+    unsubscribe_url = f"https://blog.example.org{reverse('comments:unsubscribe', args=[token])}"
+    assert unsubscribe_url in message.body
+    assert message.extra_headers["List-Unsubscribe"] == f"<{unsubscribe_url}>"
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+    # Approving again (after a round trip through pending) sends nothing more.
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        moderator_client.post(
+            reverse("admin:comments_comment_moderate", args=[reply.pk, "pending"])
+        )
+        approve(moderator_client, reply)
+    assert mail.outbox == []
+
+
+def test_no_reply_notice_when_not_asked_for(moderator_client, django_capture_on_commit_callbacks):
+    article = make_article()
+    parent = make_comment(article, notify_replies=False)
+    reply = make_comment(article, parent=parent, status="pending")
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(moderator_client, reply)
+    assert mail.outbox == []
+
+
+def test_unsubscribe_link_works_without_login(
+    thread, moderator_client, django_capture_on_commit_callbacks
+):
+    article, parent = thread
+    url = reverse("comments:unsubscribe", args=[unsubscribe_token(parent)])
+    response = Client().get(url)
+    assert response.status_code == 200 and "You are unsubscribed" in response.text
+    parent.refresh_from_db()
+    assert parent.notify_replies is False
+
+    reply = make_comment(article, parent=parent, status="pending")
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(moderator_client, reply)
+    assert mail.outbox == []
+
+
+def test_one_click_unsubscribe_by_post_from_the_mail_client(thread):
+    _, parent = thread
+    url = reverse("comments:unsubscribe", args=[unsubscribe_token(parent)])
+    response = Client(enforce_csrf_checks=True).post(url, {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    parent.refresh_from_db()
+    assert parent.notify_replies is False
+
+
+def test_forged_unsubscribe_token_is_refused(thread):
+    _, parent = thread
+    forged = unsubscribe_token(parent)[:-3] + "abc"
+    response = Client().get(reverse("comments:unsubscribe", args=[forged]))
+    assert response.status_code == 400
+    parent.refresh_from_db()
+    assert parent.notify_replies is True
