@@ -78,7 +78,7 @@ def moderate_comments(*, comments, status: str, moderator) -> int:
     """
     now = timezone.now()
     locked = list(
-        Comment.objects.select_for_update()
+        Comment.objects.select_for_update(of=("self",))
         .filter(pk__in=[c.pk for c in comments])
         .exclude(status=status)
         .select_related("article", "parent")
