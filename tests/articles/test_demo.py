@@ -4,6 +4,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from articles.models import Article, Author, Section, Topic
+from comments.models import Comment
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +25,11 @@ def test_load_demo_twice_changes_nothing(client):
     assert Section.objects.count() >= 3
     assert Article.objects.filter(status="draft").count() == 1
     assert Article.objects.scheduled().count() == 1
+    statuses = set(Comment.objects.values_list("status", flat=True))
+    assert {"approved", "pending", "spam"} <= statuses
+    assert Comment.objects.filter(parent__isnull=False, status="approved").exists()
+    threaded = Article.objects.filter(comments__parent__isnull=False).distinct().get()
+    assert threaded.comment_count == threaded.comments.approved().count() > 1
     assert client.get(reverse("articles:home")).status_code == 200
     for article in Article.objects.published():
         assert client.get(article.get_absolute_url()).status_code == 200

@@ -43,6 +43,8 @@ def test_form_error_keeps_what_was_typed_next_to_the_field(client):
     assert response.status_code == 200
     assert Comment.objects.count() == 0
     assert "Keep this text, please.</textarea>" in response.text
+    canonical = f'<link rel="canonical" href="http://testserver{article.get_absolute_url()}">'
+    assert canonical in response.text
     assert 'value="not-an-email"' in response.text
     assert "Enter a valid email address." in response.text
     assert response.text.index("Enter a valid email address.") > response.text.index(
