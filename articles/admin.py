@@ -1,14 +1,22 @@
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.urls import reverse
+from django.shortcuts import render
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+from reversion.admin import VersionAdmin
 
 from comments.models import Comment
+from comments.services import refresh_comment_counts
 
 from . import services
 from .models import Article, ArticleAuthor, Author, Section, Topic
+from .rendering import count_words, render_markdown
 
 
 class NamedSlugAdmin(admin.ModelAdmin):
@@ -40,8 +48,26 @@ class BylineInline(admin.TabularInline):
         return super().get_formset(request, obj, validate_min=True, **kwargs)
 
 
+class ArticleAdminForm(forms.ModelForm):
+    significant_update = forms.BooleanField(
+        required=False,
+        label="Significant update",
+        help_text="Tick for a change readers should know about: the essay then shows "
+        "“Updated” with today’s date. Leave it for typo fixes.",
+    )
+
+    class Meta:
+        model = Article
+        fields = "__all__"
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(VersionAdmin):
+    """Every save through the admin keeps a revision (django-reversion): History → restore."""
+
+    form = ArticleAdminForm
+    change_form_template = "admin/articles/article/change_form.html"
+    change_list_template = "admin/articles/article/change_list.html"
     list_display = ["title", "state", "published_at", "byline", "section", "pending", "link"]
     list_filter = ["status", "section", "topics", "authors", "published_at"]
     list_select_related = ["section"]
@@ -51,12 +77,21 @@ class ArticleAdmin(admin.ModelAdmin):
     autocomplete_fields = ["section", "topics"]
     inlines = [BylineInline]
     actions = ["publish", "unpublish"]
-    readonly_fields = ["preview_link", "word_count", "created_at", "modified_at"]
+    readonly_fields = ["preview_link", "updated_at", "word_count", "created_at", "modified_at"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "section", "standfirst", "body", "topics"]}),
         (
             "Publishing",
-            {"fields": ["status", "published_at", "updated_at", "allow_comments", "preview_link"]},
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "significant_update",
+                    "updated_at",
+                    "allow_comments",
+                    "preview_link",
+                ]
+            },  # fmt: skip
         ),
         ("Search engines", {"fields": ["seo_title", "seo_description"], "classes": ["collapse"]}),
         ("Details", {"fields": ["word_count", "created_at", "modified_at"]}),
@@ -82,6 +117,66 @@ class ArticleAdmin(admin.ModelAdmin):
         return format_html(
             '<a href="{}?article__id__exact={}">{}</a>', url, obj.pk, obj.pending_comments
         )
+
+    def save_model(self, request, obj, form, change):
+        if form.cleaned_data.get("significant_update"):
+            obj.updated_at = timezone.now()
+        super().save_model(request, obj, form, change)
+        # A restored revision brings back an old comment count; recount from the comments.
+        refresh_comment_counts(article_ids=[obj.pk])
+
+    def get_urls(self):
+        preview = self.admin_site.admin_view(require_POST(self.preview_view))
+        return [
+            path("preview/", preview, name="articles_article_preview"),
+            path("<int:pk>/preview/", preview, name="articles_article_preview"),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request, pk=None):
+        """The essay exactly as readers will see it, from the unsaved form in the editor."""
+        obj = self.get_object(request, str(pk)) if pk else None
+        allowed = (
+            self.has_change_permission(request, obj) if obj else self.has_add_permission(request)
+        )
+        if not allowed:
+            raise PermissionDenied
+        form = self.get_form(request, obj)(request.POST, request.FILES, instance=obj)
+        if not form.is_valid():
+            response = render(
+                request, "admin/articles/article/preview_errors.html", {"form": form}, status=400
+            )
+            add_never_cache_headers(response)
+            return response
+        article = form.instance
+        article.body_html = render_markdown(article.body)
+        article.word_count = count_words(article.body_html)
+        response = render(
+            request,
+            "articles/article_detail.html",
+            {
+                "article": article,
+                "is_preview": True,
+                "byline_authors": self.authors_from_post(request.POST),
+                "article_topics": list(form.cleaned_data.get("topics") or []),
+            },
+        )
+        add_never_cache_headers(response)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    @staticmethod
+    def authors_from_post(data) -> list[Author]:
+        """The byline as the editor has it in the unsaved inline forms, in byline order."""
+        rows = []
+        for index in range(int(data.get("bylines-TOTAL_FORMS") or 0)):
+            prefix = f"bylines-{index}-"
+            author_id = data.get(prefix + "author", "")
+            if author_id.isdigit() and not data.get(prefix + "DELETE"):
+                position = data.get(prefix + "position", "0")
+                rows.append((int(position) if position.isdigit() else 0, index, int(author_id)))
+        authors = Author.objects.in_bulk([author_id for *_, author_id in rows])
+        return [authors[a] for *_, a in sorted(rows) if a in authors]
 
     def view_on_site(self, obj):
         # "View on site" only for what readers can see; drafts get the preview link instead.
@@ -113,12 +208,12 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description="Publish selected essays", permissions=["change"])
     def publish(self, request, queryset):
-        count = services.publish_articles(articles=queryset)
+        count = services.publish_articles(articles=queryset, user=request.user)
         message = ngettext("%d essay published.", "%d essays published.", count) % count
         self.message_user(request, message, messages.SUCCESS)
 
     @admin.action(description="Unpublish selected essays (back to draft)", permissions=["change"])
     def unpublish(self, request, queryset):
-        count = services.unpublish_articles(articles=queryset)
+        count = services.unpublish_articles(articles=queryset, user=request.user)
         message = ngettext("%d essay unpublished.", "%d essays unpublished.", count) % count
         self.message_user(request, message, messages.SUCCESS)

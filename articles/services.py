@@ -1,5 +1,6 @@
-"""Writes with side effects on articles. Each runs in one transaction."""
+"""Writes with side effects on articles. Each runs in one transaction and keeps a revision."""
 
+import reversion
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -7,23 +8,37 @@ from django.utils import timezone
 from .models import Article
 
 
+def _record_revision(pks: list[int], *, user, comment: str) -> None:
+    for article in Article.objects.filter(pk__in=pks):
+        reversion.add_to_revision(article)
+    reversion.set_user(user)
+    reversion.set_comment(comment)
+
+
 @transaction.atomic
-def publish_articles(*, articles: QuerySet[Article]) -> int:
+def publish_articles(*, articles: QuerySet[Article], user=None) -> int:
     """Publish the given articles; those without a publication time are published now.
 
     Scheduled pieces keep their future time. Returns how many articles changed.
     """
-    drafts = articles.exclude(status=Article.Status.PUBLISHED)
-    undated = drafts.filter(published_at__isnull=True).update(
-        status=Article.Status.PUBLISHED, published_at=timezone.now(), modified_at=timezone.now()
-    )
-    dated = drafts.update(status=Article.Status.PUBLISHED, modified_at=timezone.now())
-    return undated + dated
+    with reversion.create_revision():
+        drafts = articles.exclude(status=Article.Status.PUBLISHED)
+        pks = list(drafts.values_list("pk", flat=True))
+        now = timezone.now()
+        drafts.filter(published_at__isnull=True).update(
+            status=Article.Status.PUBLISHED, published_at=now, modified_at=now
+        )
+        drafts.update(status=Article.Status.PUBLISHED, modified_at=now)
+        _record_revision(pks, user=user, comment="Published.")
+    return len(pks)
 
 
 @transaction.atomic
-def unpublish_articles(*, articles: QuerySet[Article]) -> int:
+def unpublish_articles(*, articles: QuerySet[Article], user=None) -> int:
     """Return articles to draft. Their publication time is kept for when they come back."""
-    return articles.filter(status=Article.Status.PUBLISHED).update(
-        status=Article.Status.DRAFT, modified_at=timezone.now()
-    )
+    with reversion.create_revision():
+        live = articles.filter(status=Article.Status.PUBLISHED)
+        pks = list(live.values_list("pk", flat=True))
+        live.update(status=Article.Status.DRAFT, modified_at=timezone.now())
+        _record_revision(pks, user=user, comment="Unpublished (back to draft).")
+    return len(pks)

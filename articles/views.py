@@ -84,6 +84,8 @@ class ArticleDetailView(DetailView):
         article = self.object
         context = super().get_context_data(**kwargs)
         context["is_preview"] = not article.is_live
+        context["byline_authors"] = article.author_list
+        context["article_topics"] = list(article.topics.all())
         if article.is_live:
             # Ties on published_at (bulk-published essays) are broken by id, as in the lists.
             when, pk = article.published_at, article.pk

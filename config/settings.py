@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.syndication",
     "crispy_forms",
     "crispy_bootstrap5",
+    "reversion",
     "articles",
     "comments",
 ]

@@ -1,0 +1,153 @@
+"""Editors preview unsaved changes, mark significant updates, and restore earlier revisions."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from reversion.models import Version
+
+from articles.models import Article
+from tests.factories import make_article, make_author, make_comment, make_section, make_topic
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(article=None, **overrides):
+    """The article change form as an editor submits it."""
+    section = article.section if article else make_section()
+    author = article.author_list[0] if article else make_author()
+    byline = article.bylines.first() if article else None
+    data = {
+        "title": article.title if article else "A new essay",
+        "slug": article.slug if article else "a-new-essay",
+        "section": section.pk,
+        "standfirst": article.standfirst if article else "The standfirst.",
+        "body": article.body if article else "Body text.",
+        "status": article.status if article else "draft",
+        "published_at_0": "",
+        "published_at_1": "",
+        "allow_comments": "on",
+        "bylines-TOTAL_FORMS": "1",
+        "bylines-INITIAL_FORMS": "1" if byline else "0",
+        "bylines-MIN_NUM_FORMS": "1",
+        "bylines-MAX_NUM_FORMS": "1000",
+        "bylines-0-author": author.pk,
+        "bylines-0-position": "0",
+    }
+    if article and article.published_at:
+        local = timezone.localtime(article.published_at)
+        data["published_at_0"] = f"{local:%Y-%m-%d}"
+        data["published_at_1"] = f"{local:%H:%M:%S}"
+    if byline:
+        data["bylines-0-id"] = byline.pk
+        data["bylines-0-article"] = article.pk
+    data.update(overrides)
+    return data
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def test_preview_shows_unsaved_changes_exactly_as_readers_will_see_them(editor_client):
+    article = make_article("Saved headline", status=Article.Status.DRAFT, published_at=None)
+    topic = make_topic("Water")
+    second = make_author("Second Author")
+    data = form_data(
+        article,
+        title="Unsaved headline",
+        body="## New part\n\nFresh *words*.",
+        topics=[topic.pk],
+        **{
+            "bylines-TOTAL_FORMS": "2",
+            "bylines-1-author": second.pk,
+            "bylines-1-position": "1",
+        },
+    )
+    page = editor_client.get(change_url(article)).text
+    preview_url = reverse("admin:articles_article_preview", args=[article.pk])
+    assert f'formaction="{preview_url}"' in page and 'formtarget="_blank"' in page
+
+    response = editor_client.post(preview_url, data)
+    assert response.status_code == 200
+    html = response.text
+    assert '<h1 class="essay-title">Unsaved headline</h1>' in html
+    assert "<h2>New part</h2>" in html and "<em>words</em>" in html
+    assert "Second Author" in html and "Water" in html
+    assert article.section.name in html
+    assert "Preview." in html and "noindex" in html
+    assert "no-cache" in response["Cache-Control"]
+    article.refresh_from_db()
+    assert article.title == "Saved headline"  # nothing saved
+
+
+def test_preview_of_a_new_unsaved_essay(editor_client):
+    response = editor_client.post(
+        reverse("admin:articles_article_preview"), form_data(title="Brand new")
+    )
+    assert response.status_code == 200 and "Brand new" in response.text
+    assert not Article.objects.exists()
+
+
+def test_preview_with_errors_lists_them(editor_client):
+    response = editor_client.post(reverse("admin:articles_article_preview"), form_data(title=""))
+    assert response.status_code == 400
+    assert "Cannot preview yet" in response.text and "title" in response.text
+
+
+def test_preview_needs_a_staff_editor(client, db):
+    response = client.post(reverse("admin:articles_article_preview"), {})
+    assert response.status_code == 302 and reverse("admin:login") in response["Location"]
+
+
+def test_typo_fix_does_not_bump_updated_but_a_significant_edit_does(editor_client):
+    article = make_article(published_at=timezone.now() - timedelta(days=10))
+    editor_client.post(change_url(article), form_data(article, body="Typo fixed."))
+    article.refresh_from_db()
+    assert article.updated_at is None and article.body == "Typo fixed."
+    assert "Updated" not in editor_client.get(article.get_absolute_url()).text
+
+    editor_client.post(
+        change_url(article), form_data(article, body="New section.", significant_update="on")
+    )
+    article.refresh_from_db()
+    assert article.updated_at and timezone.now() - article.updated_at < timedelta(minutes=1)
+    assert "Updated" in editor_client.get(article.get_absolute_url()).text
+
+
+def test_every_admin_save_keeps_a_revision_and_an_editor_can_restore_one(editor_client):
+    article = make_article("First title")
+    make_comment(article)
+    editor_client.post(change_url(article), form_data(article, title="First title"))
+    editor_client.post(change_url(article), form_data(article, title="Second title"))
+    versions = Version.objects.get_for_object(article)
+    assert versions.count() == 2
+    newest, oldest = versions
+    assert newest.revision.user.username == "editor"
+    assert newest.revision.comment == "Changed Headline."  # what changed, in words
+
+    history = editor_client.get(reverse("admin:articles_article_history", args=[article.pk]))
+    assert history.status_code == 200
+    revision_url = reverse("admin:articles_article_revision", args=[article.pk, oldest.pk])
+    assert revision_url in history.text
+
+    restore_form = editor_client.get(revision_url)
+    assert restore_form.status_code == 200 and "First title" in restore_form.text
+    article.refresh_from_db()
+    editor_client.post(revision_url, form_data(article, title="First title"))
+    article.refresh_from_db()
+    assert article.title == "First title"
+    assert article.comment_count == 1  # the stored count survives a restore
+    assert Version.objects.get_for_object(article).count() == 3
+
+
+def test_publish_action_is_recorded_as_a_revision(editor_client):
+    draft = make_article(status=Article.Status.DRAFT, published_at=None)
+    editor_client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "publish", "_selected_action": [draft.pk]},
+    )
+    version = Version.objects.get_for_object(draft).get()
+    assert version.revision.comment == "Published."
+    assert version.field_dict["status"] == "published"
