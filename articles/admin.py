@@ -58,7 +58,10 @@ class ArticleAdminForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        fields = "__all__"
+        fields = [
+            "title", "slug", "section", "standfirst", "body", "topics", "status",
+            "published_at", "allow_comments", "seo_title", "seo_description",
+        ]  # fmt: skip
 
 
 @admin.register(Article)
