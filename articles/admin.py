@@ -15,7 +15,8 @@ from comments.models import Comment
 from comments.services import refresh_comment_counts
 
 from . import services
-from .models import Article, ArticleAuthor, Author, Section, Topic
+from .images import ImageRejected, prepare_upload
+from .models import Article, ArticleAuthor, Author, Image, Section, Topic
 from .rendering import count_words, render_markdown
 
 
@@ -32,6 +33,62 @@ admin.site.register(Topic, NamedSlugAdmin)
 @admin.register(Author)
 class AuthorAdmin(NamedSlugAdmin):
     fields = ["name", "slug", "bio", "photo"]
+
+
+class ImageAdminForm(forms.ModelForm):
+    # A plain FileField: our own checks below give clearer errors than Django's ImageField.
+    file = forms.FileField(
+        label="Image",
+        help_text="JPEG, PNG, WebP or GIF. Rotated upright and stripped of EXIF/GPS data.",
+    )
+
+    class Meta:
+        model = Image
+        fields = ["file", "alt_text", "caption", "credit"]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload is self.initial.get("file"):
+            return upload  # unchanged on an edit
+        try:
+            return prepare_upload(upload).content
+        except ImageRejected as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    form = ImageAdminForm
+    list_display = [
+        "thumbnail",
+        "alt_text",
+        "caption",
+        "credit",
+        "size",
+        "embed_code",
+        "created_at",
+    ]
+    search_fields = ["alt_text", "caption", "credit"]
+    readonly_fields = ["embed_code", "size"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "file" in form.changed_data or not obj.renditions:
+            services.process_image(image=obj)
+        elif form.changed_data:  # new alt text, caption or credit: refresh essays that show it
+            services.refresh_essays_showing(image=obj)
+
+    @admin.display(description="Preview")
+    def thumbnail(self, obj):
+        return format_html('<img src="{}" alt="" width="80" style="height:auto">', obj.fallback_url)
+
+    @admin.display(description="Pixels")
+    def size(self, obj):
+        return f"{obj.width}×{obj.height}" if obj.width else "—"
+
+    @admin.display(description="Put in an essay body")
+    def embed_code(self, obj):
+        return format_html("<code>[image:{}]</code>", obj.pk) if obj.pk else "—"
 
 
 class BylineInline(admin.TabularInline):
@@ -60,7 +117,7 @@ class ArticleAdminForm(forms.ModelForm):
         model = Article
         fields = [
             "title", "slug", "section", "standfirst", "body", "topics", "status",
-            "published_at", "allow_comments", "seo_title", "seo_description",
+            "published_at", "allow_comments", "seo_title", "seo_description", "featured_image",
         ]  # fmt: skip
 
 
@@ -77,12 +134,27 @@ class ArticleAdmin(VersionAdmin):
     search_fields = ["title", "standfirst", "body"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["section", "topics"]
+    autocomplete_fields = ["section", "topics", "featured_image"]
     inlines = [BylineInline]
     actions = ["publish", "unpublish"]
     readonly_fields = ["preview_link", "updated_at", "word_count", "created_at", "modified_at"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "section", "standfirst", "body", "topics"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "section",
+                    "standfirst",
+                    "body",
+                    "topics",
+                    "featured_image",
+                ],
+                "description": "The body is Markdown. Place an uploaded image with a line "
+                "reading [image:ID] (Images → “Put in an essay body”).",
+            },
+        ),  # fmt: skip
         (
             "Publishing",
             {

@@ -1,12 +1,13 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from .rendering import count_words, reading_minutes, render_markdown
+from .rendering import count_words, reading_minutes, render_body
 
 
 class Section(models.Model):
@@ -57,6 +58,59 @@ class Author(models.Model):
         return reverse("articles:author", kwargs={"slug": self.slug})
 
 
+class Image(models.Model):
+    """An uploaded picture: stored upright with no metadata, plus WebP/JPEG renditions.
+
+    Place it in an essay body with a line of its own reading `[image:ID]`.
+    """
+
+    file = models.ImageField(upload_to="images/%Y/%m/", width_field="width", height_field="height")
+    width = models.PositiveIntegerField(editable=False, null=True)
+    height = models.PositiveIntegerField(editable=False, null=True)
+    alt_text = models.CharField(
+        max_length=250, help_text="Describes the picture for readers who cannot see it."
+    )
+    caption = models.CharField(max_length=300, blank=True)
+    credit = models.CharField(max_length=200, blank=True)
+    # {"480": {"webp": storage name, "jpeg": storage name}, …}, filled by images.make_renditions.
+    renditions = models.JSONField(default=dict, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"#{self.pk} {self.alt_text[:60]}"
+
+    def srcset(self, fmt: str) -> str:
+        return ", ".join(
+            f"{default_storage.url(names[fmt])} {width}w"
+            for width, names in sorted(self.renditions.items(), key=lambda item: int(item[0]))
+        )
+
+    @property
+    def webp_srcset(self) -> str:
+        return self.srcset("webp")
+
+    @property
+    def jpeg_srcset(self) -> str:
+        return self.srcset("jpeg")
+
+    @property
+    def fallback_url(self) -> str:
+        """A mid-sized JPEG for browsers that ignore srcset; the original if none was made."""
+        if not self.renditions:
+            return self.file.url
+        widths = sorted(self.renditions, key=int)
+        return default_storage.url(self.renditions[widths[len(widths) // 2]]["jpeg"])
+
+    @property
+    def largest_jpeg_url(self) -> str:
+        if not self.renditions:
+            return self.file.url
+        return default_storage.url(self.renditions[max(self.renditions, key=int)]["jpeg"])
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """The one visibility rule: published status and a publication time that has come.
@@ -71,7 +125,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def with_byline(self):
         """Everything a list item or article header shows, in a fixed number of queries."""
-        return self.select_related("section").prefetch_related(
+        return self.select_related("section", "featured_image").prefetch_related(
             Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author")),
         )
 
@@ -89,6 +143,9 @@ class Article(models.Model):
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
     authors = models.ManyToManyField(Author, through="ArticleAuthor", related_name="articles")
     topics = models.ManyToManyField(Topic, blank=True, related_name="articles")
+    featured_image = models.ForeignKey(
+        Image, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(
         null=True,
@@ -124,7 +181,7 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
+        self.body_html = render_body(self.body)
         self.word_count = count_words(self.body_html)
         self.fill_publication_time()
         super().save(*args, **kwargs)

@@ -6,8 +6,11 @@ import re
 import markdown
 import nh3
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.utils.html import strip_tags
 
+# Body images fill the essay column (42rem ≈ 672px) or the screen width below it.
+BODY_SIZES = "(min-width: 44rem) 42rem, 100vw"
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "cite", "code", "dd", "del", "dl", "dt", "em",
     "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "li", "ol",
@@ -23,6 +26,8 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
 }
 WORD_RE = re.compile(r"\w[\w'’-]*")
+# `[image:42]` on a line of its own places uploaded image 42 (with its caption and credit).
+IMAGE_TAG_RE = re.compile(r"<p>\[image:(\d+)\]</p>")
 
 
 def render_markdown(text: str) -> str:
@@ -41,6 +46,29 @@ def render_markdown(text: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )
+
+
+def render_body(text: str) -> str:
+    """The essay body as stored in `body_html`: sanitised Markdown with images placed.
+
+    Figures are inserted after sanitising, from our own template and the Image rows, so the
+    markup the sanitiser would strip (`<picture>`, `srcset`) comes only from us.
+    """
+    html = render_markdown(text)
+    ids = {int(match) for match in IMAGE_TAG_RE.findall(html)}
+    if not ids:
+        return html
+    from .models import Image
+
+    images = Image.objects.in_bulk(ids)
+
+    def figure(match):
+        image = images.get(int(match.group(1)))
+        if image is None:
+            return ""
+        return render_to_string("articles/_figure.html", {"image": image, "sizes": BODY_SIZES})
+
+    return IMAGE_TAG_RE.sub(figure, html)
 
 
 def count_words(html: str) -> int:

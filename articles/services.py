@@ -5,7 +5,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .models import Article
+from . import images
+from .models import Article, Image
 
 
 def _record_revision(pks: list[int], *, user, comment: str) -> None:
@@ -42,3 +43,18 @@ def unpublish_articles(*, articles: QuerySet[Article], user=None) -> int:
         live.update(status=Article.Status.DRAFT, modified_at=timezone.now())
         _record_revision(pks, user=user, comment="Unpublished (back to draft).")
     return len(pks)
+
+
+def process_image(*, image: Image) -> None:
+    """Make the renditions of a stored image, then refresh the essays that show it.
+
+    Bodies embed the figure markup when saved, so essays using `[image:ID]` are re-rendered.
+    """
+    image.renditions = images.make_renditions(image.file.name, folder=f"renditions/{image.pk}")
+    image.save(update_fields=["renditions"])
+    refresh_essays_showing(image=image)
+
+
+def refresh_essays_showing(*, image: Image) -> None:
+    for article in Article.objects.filter(body__contains=f"[image:{image.pk}]"):
+        article.save()

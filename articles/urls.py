@@ -7,6 +7,7 @@ app_name = "articles"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("essays/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+    path("essays/<slug:slug>/social.png", views.social_image, name="social-image"),
     path("sections/<slug:slug>/", views.SectionView.as_view(), name="section"),
     path("topics/<slug:slug>/", views.TopicView.as_view(), name="topic"),
     path("authors/<slug:slug>/", views.AuthorView.as_view(), name="author"),

@@ -1,16 +1,17 @@
 from django.conf import settings
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, MonthArchiveView, TemplateView
 
 from comments.threads import comment_context
 
 from .models import Article, Author, Section, Topic
+from .social import social_card
 
 
 class PublishedArticlesMixin:
@@ -165,6 +166,14 @@ class MonthView(PublishedArticlesMixin, MonthArchiveView):
             return super().get_dated_items()
         except ValueError as exc:  # e.g. /archive/0001/01/ overflowing the date range
             raise Http404("No such month") from exc
+
+
+def social_image(request, slug):
+    """The 1200×630 OpenGraph image of a published essay without a featured image."""
+    article = get_object_or_404(Article.objects.published().select_related("section"), slug=slug)
+    response = HttpResponse(social_card(article), content_type="image/png")
+    patch_cache_control(response, public=True, max_age=86400)
+    return response
 
 
 class RobotsView(TemplateView):

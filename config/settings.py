@@ -5,6 +5,7 @@ cache, console email. Production is any run with DEBUG off, and it refuses to st
 SECRET_KEY and ALLOWED_HOSTS.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -149,7 +150,14 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploads and renditions go through this backend; e.g. for S3-compatible storage set
+    # MEDIA_STORAGE_BACKEND=storages.backends.s3.S3Storage and its OPTIONS as JSON (README).
+    "default": {
+        "BACKEND": os.environ.get(
+            "MEDIA_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": json.loads(os.environ.get("MEDIA_STORAGE_OPTIONS", "{}")),
+    },
     # Hashed, compressed names need `collectstatic`, so only production uses them.
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -161,6 +169,9 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+IMAGE_MAX_UPLOAD_MB = int(os.environ.get("IMAGE_MAX_UPLOAD_MB", "15"))
+IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", "40000000"))
+IMAGE_RENDITION_WIDTHS = (480, 960, 1600)
 ARTICLES_PER_PAGE = int(os.environ.get("ARTICLES_PER_PAGE", "10"))
 # Words per minute for the reading time shown on every essay.
 READING_WORDS_PER_MINUTE = 230
