@@ -161,6 +161,8 @@ class Article(models.Model):
     seo_title = models.CharField("SEO title", max_length=70, blank=True)
     seo_description = models.CharField("SEO description", max_length=160, blank=True)
     word_count = models.PositiveIntegerField(default=0, editable=False)
+    # Where an imported essay came from (e.g. a Blogger entry id), so re-imports skip it.
+    source_id = models.CharField(max_length=255, null=True, blank=True, unique=True, editable=False)
     # Approved comments only; kept up to date by comments.services on every status change.
     comment_count = models.PositiveIntegerField(default=0, editable=False)
 
@@ -251,3 +253,16 @@ class ArticleAuthor(models.Model):
 
     def __str__(self):
         return f"{self.author} on {self.article}"
+
+
+class LegacyRedirect(models.Model):
+    """An old address (e.g. Blogger's /2019/03/slug.html) that now answers with a 301."""
+
+    old_path = models.CharField(max_length=500, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="legacy_paths")
+
+    class Meta:
+        ordering = ["old_path"]
+
+    def __str__(self):
+        return f"{self.old_path} → {self.article}"

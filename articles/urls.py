@@ -17,6 +17,11 @@ urlpatterns = [
         views.MonthView.as_view(),
         name="month",
     ),
+    re_path(
+        r"^(?P<old_path>[0-9]{4}/[0-9]{2}/[^/]+\.html)$",
+        views.legacy_redirect,
+        name="legacy-redirect",
+    ),
     path("feed/", feeds.LatestEssaysFeed(), name="feed"),
     path("feed/atom/", feeds.LatestEssaysAtomFeed(), name="feed-atom"),
     path("sections/<slug:slug>/feed/", feeds.SectionFeed(), name="section-feed"),

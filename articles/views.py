@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -10,7 +10,7 @@ from django.views.generic import DetailView, ListView, MonthArchiveView, Templat
 
 from comments.threads import comment_context
 
-from .models import Article, Author, Section, Topic
+from .models import Article, Author, LegacyRedirect, Section, Topic
 from .social import social_card
 
 
@@ -166,6 +166,16 @@ class MonthView(PublishedArticlesMixin, MonthArchiveView):
             return super().get_dated_items()
         except ValueError as exc:  # e.g. /archive/0001/01/ overflowing the date range
             raise Http404("No such month") from exc
+
+
+def legacy_redirect(request, old_path):
+    """Old addresses from an imported blog answer with a permanent redirect."""
+    redirect = get_object_or_404(
+        LegacyRedirect.objects.select_related("article"),
+        old_path=f"/{old_path}",
+        article__in=Article.objects.published(),
+    )
+    return HttpResponsePermanentRedirect(redirect.article.get_absolute_url())
 
 
 def social_image(request, slug):

@@ -56,6 +56,7 @@ class Comment(models.Model):
         editable=False,
     )
     moderated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    source_id = models.CharField(max_length=255, null=True, blank=True, unique=True, editable=False)
 
     objects = CommentQuerySet.as_manager()
 

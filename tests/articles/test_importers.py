@@ -1,0 +1,205 @@
+"""Both importers, with sample files the project wrote itself (tests/data/)."""
+
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from articles.models import Article, LegacyRedirect, Section, Topic
+from comments.models import Comment
+
+pytestmark = pytest.mark.django_db
+DATA = Path(__file__).resolve().parent.parent / "data"
+EXPORT = DATA / "blogger_export.xml"
+
+
+def import_blogger(*args):
+    call_command("import_blogger", str(EXPORT), *args)
+
+
+def snapshot():
+    return (
+        sorted(Article.objects.values_list("slug", "status", "title")),
+        sorted(Comment.objects.values_list("source_id", "parent__source_id", "status")),
+        sorted(LegacyRedirect.objects.values_list("old_path", "article__slug")),
+        sorted(Topic.objects.values_list("name", flat=True)),
+    )
+
+
+def test_blogger_export_posts_drafts_topics_and_authors(capsys):
+    import_blogger()
+    out = capsys.readouterr()
+    assert "Imported 2 posts, 1 drafts and 3 comments" in out.out
+    assert "2 settings and template entries ignored" in out.out
+    assert "skipped tag:blogger.com,1999:blog-777.page-9: entry of kind “page”" in out.out
+    assert "skipped Broken date: published time “not a date” is not a date" in out.out
+    assert "comment on a post not in the export" in out.out
+    assert "] " in out.err and "/" in out.err  # the progress bar
+
+    cranes = Article.objects.get(title="Cranes, Quays and the “Last Mile”")
+    assert cranes.slug == "cranes-quays" and cranes.is_live
+    assert cranes.section == Section.objects.get(name="Notes from the Harbour")
+    assert cranes.published_at.isoformat() == "2023-03-14T08:30:00+00:00"
+    assert cranes.updated_at.isoformat() == "2023-03-20T11:00:00+00:00"
+    assert [a.name for a in cranes.author_list] == ["Inés Carvalho"]
+    assert sorted(t.name for t in cranes.topics.all()) == ["Ports", "Trade policy"]
+    assert cranes.standfirst == "The harbour authority met on Tuesday — again."
+    assert "<b>bold</b>" in cranes.body_html
+    assert "<script" not in cranes.body_html and "onclick" not in cranes.body_html
+
+    russian = Article.objects.get(title="Почему порт молчит")
+    assert [a.name for a in russian.author_list] == ["Аня Ковалёва"]
+    draft = Article.objects.get(title="Unfinished thoughts on dredging")
+    assert draft.status == Article.Status.DRAFT and not draft.legacy_paths.exists()
+
+
+def test_blogger_comments_are_approved_and_threaded(client):
+    import_blogger()
+    cranes = Article.objects.get(slug="cranes-quays")
+    first = Comment.objects.get(source_id__endswith="post-5001")
+    reply = Comment.objects.get(source_id__endswith="post-5002")
+    by_ref = Comment.objects.get(source_id__endswith="post-5003")
+    assert first.article == cranes and first.parent is None
+    assert reply.parent == first and by_ref.parent == reply and by_ref.depth == 2
+    assert {c.status for c in (first, reply, by_ref)} == {"approved"}
+    assert first.text == "Great piece.\n\nSecond paragraph & more."
+    assert first.author_url == "https://marek.example.org/"
+    assert by_ref.author_url == ""  # a javascript: address is dropped
+    assert first.created_at.isoformat() == "2023-03-15T09:00:00+00:00"
+    cranes.refresh_from_db()
+    assert cranes.comment_count == 3
+    page = client.get(cranes.get_absolute_url()).text
+    assert "3 comments" in page and "Thank you, Marek." in page
+
+
+def test_old_blogger_addresses_redirect_permanently(client):
+    import_blogger()
+    cranes = Article.objects.get(slug="cranes-quays")
+    response = client.get("/2023/03/cranes-quays.html")
+    assert response.status_code == 301 and response["Location"] == cranes.get_absolute_url()
+    russian = Article.objects.get(title="Почему порт молчит")
+    assert client.get("/2023/11/blog-post.html")["Location"] == russian.get_absolute_url()
+    assert client.get("/2023/03/unknown.html").status_code == 404
+    reverse_url = reverse("articles:legacy-redirect", args=["2023/03/cranes-quays.html"])
+    assert reverse_url == "/2023/03/cranes-quays.html"
+
+
+def test_redirect_to_an_unpublished_essay_is_404(client):
+    import_blogger()
+    Article.objects.filter(slug="cranes-quays").update(status=Article.Status.DRAFT)
+    assert client.get("/2023/03/cranes-quays.html").status_code == 404
+
+
+def test_running_the_blogger_import_twice_creates_no_duplicates(capsys):
+    import_blogger()
+    first = snapshot()
+    import_blogger()
+    assert snapshot() == first
+    assert "Imported 0 posts, 0 drafts and 0 comments; 6 already present" in capsys.readouterr().out
+
+
+def test_section_option_overrides_the_blog_title():
+    import_blogger("--section", "Carnegie Politika")
+    assert set(Article.objects.values_list("section__name", flat=True)) == {"Carnegie Politika"}
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"this is not xml at all", "not valid XML"),
+        (
+            b"<?xml version='1.0'?><feed xmlns='http://www.w3.org/2005/Atom'><entry>",
+            "not valid XML",
+        ),
+        (b"<?xml version='1.0'?><rss version='2.0'><channel/></rss>", "not an Atom feed"),
+        (
+            b"<feed xmlns='http://www.w3.org/2005/Atom'><title>x</title>"
+            b"<entry><id>1</id><title>Plain Atom</title></entry></feed>",
+            "no Blogger entries",
+        ),
+        (
+            b"<?xml version='1.0'?><!DOCTYPE lolz [<!ENTITY lol 'lol'>"
+            b"<!ENTITY lol2 '&lol;&lol;&lol;'>]><feed>&lol2;</feed>",
+            "not valid XML",
+        ),
+    ],
+)
+def test_bad_exports_get_a_clear_error_and_import_nothing(tmp_path, content, message):
+    path = tmp_path / "export.xml"
+    path.write_bytes(content)
+    with pytest.raises(CommandError, match=message):
+        call_command("import_blogger", str(path))
+    assert not Article.objects.exists() and not Section.objects.exists()
+
+
+def test_missing_export_file_is_a_clear_error(tmp_path):
+    with pytest.raises(CommandError, match="Cannot read"):
+        call_command("import_blogger", str(tmp_path / "nope.xml"))
+
+
+def test_failure_midway_leaves_nothing_half_imported(monkeypatch):
+    from articles.importers import store
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(store, "_store_comments", explode)
+    with pytest.raises(RuntimeError):
+        import_blogger()
+    assert not Article.objects.exists() and not Topic.objects.exists()
+
+
+def test_plain_text_essay_is_imported_as_a_draft(client, capsys):
+    call_command("import_essay", str(DATA / "essay.txt"))
+    article = Article.objects.get()
+    assert article.section.name == "Carnegie Politika"
+    assert article.title == "The Long Winter of the Rouble"
+    assert article.standfirst.startswith("Sanctions, savings and the quiet arithmetic")
+    assert article.status == Article.Status.DRAFT
+    assert [a.name for a in article.author_list] == ["Editorial staff"]
+    assert article.body_html.count("<p>") == 4
+    assert "No comments" not in article.body and "Post a Comment" not in article.body
+    assert "<p>1. This line starts like a list but is plain text &lt;b&gt;" in article.body_html
+    assert "saved as a draft" in capsys.readouterr().out
+
+
+def test_plain_text_essay_with_section_author_and_publish(client):
+    call_command(
+        "import_essay", str(DATA / "essay.txt"), "--section", "Dispatches", "--author",
+        "Zoë Marchetti", "--publish",
+    )  # fmt: skip
+    article = Article.objects.get()
+    assert article.section.name == "Dispatches" and article.is_live
+    assert "Zoë Marchetti" in client.get(article.get_absolute_url()).text
+
+
+def test_plain_text_essay_twice_is_refused():
+    call_command("import_essay", str(DATA / "essay.txt"))
+    with pytest.raises(CommandError, match="already in Carnegie Politika"):
+        call_command("import_essay", str(DATA / "essay.txt"))
+    assert Article.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("", "no headline"),
+        ("Carnegie Politika\n\n\nNo comments:\nPost a Comment\n", "no headline"),
+        ("Section\nHeadline only\n", "no standfirst"),
+        ("Section\nHeadline\nStandfirst\nPost a Comment\n", "no body"),
+    ],
+)
+def test_bad_text_files_get_a_clear_error(tmp_path, content, message):
+    path = tmp_path / "essay.txt"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(CommandError, match=message):
+        call_command("import_essay", str(path))
+    assert not Article.objects.exists()
+
+
+def test_non_utf8_text_file_is_refused(tmp_path):
+    path = tmp_path / "essay.txt"
+    path.write_bytes(b"Section\nHeadline\nStandfirst\nBody\n" + b"\xff\xfe")
+    with pytest.raises(CommandError, match="not UTF-8"):
+        call_command("import_essay", str(path))
