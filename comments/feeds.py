@@ -9,6 +9,7 @@ from django.utils.text import Truncator
 from articles.models import Article
 
 from .models import Comment
+from .templatetags.comment_tags import comment_text
 
 FEED_LENGTH = 30
 
@@ -33,7 +34,8 @@ class LatestCommentsFeed(Feed):
         return f"{item.author_name} on “{item.article.title}”"
 
     def item_description(self, item):
-        return Truncator(item.text).chars(1000)
+        # RSS descriptions are HTML: the text goes out escaped, exactly as on the page.
+        return comment_text(Truncator(item.text).chars(1000))
 
     def item_link(self, item):
         return item.get_absolute_url()

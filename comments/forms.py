@@ -39,7 +39,7 @@ class CommentForm(forms.Form):
         required=False,
         max_length=200,
         assume_scheme="https",
-        validators=[URLValidator(schemes=["http", "https"])],
+        validators=[URLValidator(schemes=["http", "https"]), reject_control_characters],
     )
     text = forms.CharField(
         label="Comment",
@@ -51,7 +51,7 @@ class CommentForm(forms.Form):
         queryset=Comment.objects.none(), required=False, widget=forms.HiddenInput
     )
     # Honeypot: hidden from people (and screen readers), tempting to bots.
-    homepage = forms.CharField(label="Leave this field empty", required=False)
+    leave_blank = forms.CharField(label="Leave this field empty", required=False)
     token = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, article, user=None, **kwargs):
@@ -63,7 +63,8 @@ class CommentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.article = article
         limit = settings.COMMENTS_MAX_LENGTH
-        self.fields["text"].validators.append(MaxLengthValidator(limit))
+        # The length is checked in clean_text, after line endings become one character each.
+        self.max_length = limit
         self.fields["text"].widget.attrs["maxlength"] = limit
         self.fields["text"].help_text = f"Plain text, up to {limit:,} characters."
         self.fields["parent"].queryset = article.comments.approved()
@@ -81,7 +82,7 @@ class CommentForm(forms.Form):
             Field("text"),
             Field("notify_replies"),
             Div(
-                Field("homepage", tabindex="-1", autocomplete="off"),
+                Field("leave_blank", tabindex="-1", autocomplete="off"),
                 css_class="hp-field",
                 aria_hidden="true",
             ),
@@ -122,4 +123,9 @@ class CommentForm(forms.Form):
         text = self.cleaned_data["text"].replace("\r\n", "\n").replace("\r", "\n")
         if not text.strip():
             raise forms.ValidationError("Please write a comment.")
+        MaxLengthValidator(self.max_length)(text)
         return text
+
+    def clean_email(self):
+        # Stored lower-case so "known commenter" and duplicate checks match exactly (indexed).
+        return self.cleaned_data["email"].lower()

@@ -31,6 +31,11 @@ class Comment(models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replies"
     )
+    # The comment actually replied to; differs from `parent` when the thread was too deep and
+    # the reply was attached higher up. Reply notices go to its author.
+    in_reply_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     author_name = models.CharField("name", max_length=100)
     author_email = models.EmailField("email")
@@ -66,11 +71,22 @@ class Comment(models.Model):
         indexes = [
             models.Index(fields=["article", "status", "created_at"], name="comment_article_idx"),
             models.Index(fields=["status", "-created_at"], name="comment_queue_idx"),
-            models.Index(fields=["author_email", "status"], name="comment_email_idx"),
+            models.Index(fields=["author_email", "created_at"], name="comment_email_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "approved", "spam", "removed"]),
+                name="comment_status_valid",
+            )
         ]
 
     def __str__(self):
         return f"{self.author_name} on {self.article}"
+
+    def save(self, *args, **kwargs):
+        # One spelling per address, so the exact (indexed) lookups of the spam rules match.
+        self.author_email = self.author_email.lower()
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#c{self.pk}"

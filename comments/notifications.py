@@ -68,7 +68,7 @@ def notify_moderators(comment: Comment) -> bool:
 
 def notify_parent_author(reply: Comment) -> bool:
     """Tell a commenter who asked for it that a reply to them was approved; once per reply."""
-    parent = reply.parent
+    parent = reply.in_reply_to
     if (
         parent is None
         or not parent.notify_replies

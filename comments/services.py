@@ -1,7 +1,5 @@
 """Writes with side effects on comments. Each runs in one transaction; email goes after commit."""
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
@@ -27,13 +25,15 @@ def submit_comment(*, article: Article, data: dict, request_meta: dict, user=Non
         url=data.get("website", ""),
         text=data["text"],
         ip=request_meta.get("ip"),
-        honeypot=data.get("homepage", ""),
+        honeypot=data.get("leave_blank", ""),
         seconds_on_form=data["seconds_on_form"],
     )
-    parent = attach_point(data.get("parent"))
+    replied_to = data.get("parent")
+    parent = attach_point(replied_to)
     comment = Comment.objects.create(
         article=article,
         parent=parent,
+        in_reply_to=replied_to,
         depth=parent.depth + 1 if parent else 0,
         author_name=data["name"],
         author_email=data["email"],
@@ -44,7 +44,7 @@ def submit_comment(*, article: Article, data: dict, request_meta: dict, user=Non
         status=verdict.status,
         held_reasons=verdict.reasons,
         ip_address=request_meta.get("ip"),
-        user_agent=request_meta.get("user_agent", "")[:300],
+        user_agent=printable(request_meta.get("user_agent", ""))[:300],
     )
     if comment.status == Comment.Status.APPROVED:
         refresh_comment_counts(article_ids=[article.pk])
@@ -54,19 +54,16 @@ def submit_comment(*, article: Article, data: dict, request_meta: dict, user=Non
     return comment
 
 
+def printable(text: str) -> str:
+    """Headers can carry NUL and control bytes; PostgreSQL refuses NUL in text columns."""
+    return "".join(char for char in text if char.isprintable())
+
+
 def attach_point(parent: Comment | None) -> Comment | None:
     """Replies deeper than COMMENTS_MAX_DEPTH attach to the deepest level instead."""
     while parent is not None and parent.depth + 1 >= settings.COMMENTS_MAX_DEPTH:
         parent = parent.parent
     return parent
-
-
-def is_duplicate(*, text: str, email: str, window_hours: int) -> bool:
-    """An exact repeat of a recent comment (any article): refused, not stored."""
-    since = timezone.now() - timedelta(hours=window_hours)
-    return Comment.objects.filter(
-        text=text, author_email__iexact=email, created_at__gte=since
-    ).exists()
 
 
 @transaction.atomic
@@ -81,7 +78,7 @@ def moderate_comments(*, comments, status: str, moderator) -> int:
         Comment.objects.select_for_update(of=("self",))
         .filter(pk__in=[c.pk for c in comments])
         .exclude(status=status)
-        .select_related("article", "parent")
+        .select_related("article", "in_reply_to")
     )
     if not locked:
         return 0
@@ -100,8 +97,14 @@ def moderate_comments(*, comments, status: str, moderator) -> int:
     return len(locked)
 
 
+@transaction.atomic
 def refresh_comment_counts(*, article_ids) -> None:
-    """Recount approved comments of these articles (a recount cannot drift, unlike +1/-1)."""
+    """Recount approved comments of these articles (a recount cannot drift, unlike +1/-1).
+
+    The article rows are locked first, so two moderators approving comments on one essay at
+    once recount one after the other and the second sees the first's change.
+    """
+    list(Article.objects.select_for_update().filter(pk__in=article_ids).order_by("pk").values("pk"))
     approved = (
         Comment.objects.approved()
         .filter(article=OuterRef("pk"))

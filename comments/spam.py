@@ -39,8 +39,16 @@ class Verdict:
         return "\n".join(self.spam + self.held)
 
 
-def assess(*, name: str, email: str, url: str, text: str, ip: str | None,
-           honeypot: str, seconds_on_form: float) -> Verdict:  # fmt: skip
+def assess(
+    *,
+    name: str,
+    email: str,
+    url: str,
+    text: str,
+    ip: str | None,
+    honeypot: str,
+    seconds_on_form: float,
+) -> Verdict:
     verdict = Verdict()
     if honeypot:
         verdict.spam.append(HONEYPOT)
@@ -63,7 +71,7 @@ def assess(*, name: str, email: str, url: str, text: str, ip: str | None,
 
 
 def is_known_commenter(email: str) -> bool:
-    return Comment.objects.approved().filter(author_email__iexact=email).exists()
+    return Comment.objects.approved().filter(author_email=email.lower()).exists()
 
 
 def blocklist_match(*, name: str, email: str, url: str, text: str, ip: str | None):

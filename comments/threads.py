@@ -1,11 +1,18 @@
 """What the comments area of an essay shows: the visible comments as threads, and the form."""
 
-from django.db.models import Q
+import re
+
+from django.conf import settings
 
 from .forms import CommentForm
 from .models import Comment
 
 SESSION_KEY = "my_comments"
+MODERATION_NOTES = {
+    "hold_all": "Comments are read by a moderator before they appear.",
+    "hold_first_time": "A first comment is read by a moderator before it appears.",
+    "approve_all": "",
+}
 REMEMBERED = 50
 
 
@@ -20,11 +27,12 @@ def visible_comments(request, article) -> list[Comment]:
 
     A comment the rules marked as spam looks pending to its author, so spammers learn nothing.
     """
-    visible = Q(status=Comment.Status.APPROVED)
+    comments = article.comments.approved()
     mine = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
     if mine:
-        visible |= Q(pk__in=mine, status__in=[Comment.Status.PENDING, Comment.Status.SPAM])
-    return list(article.comments.filter(visible).order_by("created_at", "id"))
+        held = [Comment.Status.PENDING, Comment.Status.SPAM]
+        comments |= article.comments.filter(pk__in=mine, status__in=held)
+    return list(comments.order_by("created_at", "id"))
 
 
 def build_tree(comments: list[Comment]) -> list[Comment]:
@@ -42,7 +50,7 @@ def build_tree(comments: list[Comment]) -> list[Comment]:
 def comment_context(request, article, form: CommentForm | None = None) -> dict:
     comments = visible_comments(request, article)
     reply_to = None
-    if form is None and article.comments_open:
+    if form is None and article.comments_open and article.is_live:
         reply_to = _reply_target(request.GET.get("replyto"), comments)
         form = CommentForm(
             article=article,
@@ -51,11 +59,16 @@ def comment_context(request, article, form: CommentForm | None = None) -> dict:
         )
     elif form is not None:
         reply_to = form.cleaned_data.get("parent") if hasattr(form, "cleaned_data") else None
-    return {"comment_tree": build_tree(comments), "comment_form": form, "reply_to": reply_to}
+    return {
+        "comment_tree": build_tree(comments),
+        "comment_form": form,
+        "reply_to": reply_to,
+        "moderation_note": MODERATION_NOTES[settings.COMMENTS_MODERATION],
+    }
 
 
 def _reply_target(raw, comments):
-    if not raw or not str(raw).isdigit():
+    if not raw or not re.fullmatch(r"[0-9]{1,18}", raw):
         return None
     return next(
         (c for c in comments if c.pk == int(raw) and c.status == Comment.Status.APPROVED), None

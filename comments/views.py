@@ -1,40 +1,16 @@
-from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
-from django_ratelimit.core import get_usage
 
 from articles.models import Article
 from articles.views import ArticleDetailView
 
-from . import services
+from . import services, throttle
 from .forms import CommentForm, TamperedToken
 from .models import Comment
 from .notifications import comment_from_token
 from .threads import remember_comment
-
-
-def client_ip(request) -> str | None:
-    """The reader's address; behind TRUSTED_PROXY_COUNT proxies, taken from X-Forwarded-For."""
-    hops = settings.TRUSTED_PROXY_COUNT
-    if hops:
-        forwarded = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        if len(forwarded) >= hops and forwarded[-hops]:
-            return forwarded[-hops]
-    return request.META.get("REMOTE_ADDR") or None
-
-
-def comment_rate(request, *, count: bool):
-    """Usage of the per-IP comment allowance (django-ratelimit, stored in Django's cache)."""
-    return get_usage(
-        request,
-        group="comments.post",
-        key=lambda group, req: client_ip(req) or "unknown",
-        rate=settings.COMMENTS_RATE_LIMIT,
-        method="POST",
-        increment=count,
-    )
 
 
 def refusal(request, article, status: int, title: str, message: str):
@@ -45,7 +21,7 @@ def refusal(request, article, status: int, title: str, message: str):
         status=status,
     )
     if status == 429:
-        response["Retry-After"] = str(comment_rate(request, count=False)["time_left"])
+        response["Retry-After"] = str(throttle.rate_usage(request, count=False)["time_left"])
     return response
 
 
@@ -55,16 +31,8 @@ def post_comment(request, slug):
     article = get_object_or_404(Article.objects.published(), slug=slug)
     if not article.comments_open:
         return refusal(request, article, 403, "Comments are closed", "Comments are closed.")
-    usage = comment_rate(request, count=False)
-    if usage and usage["count"] >= usage["limit"]:
-        return refusal(
-            request,
-            article,
-            429,
-            "Too many comments",
-            "You have posted several comments in a short time. Please wait a few minutes "
-            "and try again; nothing you sent was saved.",
-        )
+    if throttle.is_rate_limited(request):
+        return too_many(request, article)
     form = CommentForm(request.POST, article=article, user=request.user)
     try:
         valid = form.is_valid()
@@ -76,28 +44,39 @@ def post_comment(request, slug):
             "Form could not be checked",
             "This comment form could not be verified. Please reload the essay and try again.",
         )
-    if valid and services.is_duplicate(
-        text=form.cleaned_data["text"],
-        email=form.cleaned_data["email"],
-        window_hours=settings.COMMENTS_DUPLICATE_WINDOW_HOURS,
+    if valid and not throttle.claim_new_text(
+        text=form.cleaned_data["text"], email=form.cleaned_data["email"]
     ):
         form.add_error("text", "You have already posted this comment.")
         valid = False
     if not valid:
         return render_article_with_form(request, slug, form)
+    if throttle.rate_usage(request, count=True)["should_limit"]:
+        return too_many(request, article)  # concurrent posts used up the allowance meanwhile
 
     data = {**form.cleaned_data, "seconds_on_form": form.seconds_on_form}
-    meta = {"ip": client_ip(request), "user_agent": request.META.get("HTTP_USER_AGENT", "")}
+    user_agent = request.META.get("HTTP_USER_AGENT", "")
+    meta = {"ip": throttle.client_ip(request), "user_agent": user_agent}
     comment = services.submit_comment(
         article=article, data=data, request_meta=meta, user=request.user
     )
-    comment_rate(request, count=True)
     remember_comment(request, comment)
     if comment.status == Comment.Status.APPROVED:
         messages.success(request, "Thank you — your comment is published.")
     else:
         messages.info(request, "Your comment is awaiting moderation.")
     return redirect(comment.get_absolute_url())
+
+
+def too_many(request, article):
+    return refusal(
+        request,
+        article,
+        429,
+        "Too many comments",
+        "You have posted several comments in a short time. Please wait a few minutes "
+        "and try again; nothing you sent was saved.",
+    )
 
 
 def render_article_with_form(request, slug, form):

@@ -96,7 +96,7 @@ def comment_data(article, *, seconds_ago=60, **overrides):
         "email": "zoe@example.org",
         "website": "",
         "text": "A thoughtful comment.",
-        "homepage": "",
+        "leave_blank": "",
         "parent": "",
         "token": token,
     }

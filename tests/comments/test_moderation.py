@@ -78,11 +78,17 @@ def test_queue_filters_by_article_and_date(moderator_client, queue):
     other = make_comment(make_article(), status="pending")
     by_article = moderator_client.get(QUEUE, {"article__id__exact": other.article_id})
     assert list(by_article.context["cl"].result_list) == [other]
-    today = timezone.localdate()
-    by_day = moderator_client.get(
-        QUEUE, {"created_at__year": today.year, "created_at__month": today.month}
+    long_ago = make_comment(
+        other.article, status="pending", created_at=timezone.now() - timedelta(days=400)
     )
-    assert by_day.status_code == 200
+    day = timezone.localdate()
+    by_day = moderator_client.get(
+        QUEUE,
+        {"created_at__year": day.year, "created_at__month": day.month, "created_at__day": day.day},
+    )
+    shown = set(by_day.context["cl"].result_list)
+    assert other in shown and long_ago not in shown
+    assert by_day.context["cl"].date_hierarchy == "created_at"
 
 
 @pytest.mark.parametrize(

@@ -50,7 +50,7 @@ def test_no_email_for_spam_or_approved_comments(
     article = make_article()
     with django_capture_on_commit_callbacks(execute=True):
         post(client, article, text="Fine")
-        post(client, article, text="Bot", homepage="x")
+        post(client, article, text="Bot", leave_blank="x")
     assert mail.outbox == []
 
 

@@ -56,7 +56,7 @@ def test_approve_all_still_applies_the_spam_rules(client, article, approve_all):
 
 
 def test_honeypot_filled_in_is_spam(client, article, approve_all):
-    response = post(client, article, homepage="http://bot.example")
+    response = post(client, article, leave_blank="http://bot.example")
     comment = Comment.objects.get()
     assert response.status_code == 302
     assert comment.status == Comment.Status.SPAM
@@ -169,7 +169,7 @@ def test_several_reasons_are_all_stored(client, article):
 
 
 def test_spam_looks_pending_to_its_author_and_is_hidden_from_others(client, article):
-    post(client, article, homepage="filled", text="Bot text")
+    post(client, article, leave_blank="filled", text="Bot text")
     assert "Bot text" in client.get(article.get_absolute_url()).text
     from django.test import Client
 
