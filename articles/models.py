@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.files.storage import default_storage
 from django.db import models
 from django.db.models import Prefetch, Q
@@ -8,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .rendering import count_words, reading_minutes, render_body
+from .search import refresh_search_vectors
 
 
 class Section(models.Model):
@@ -53,6 +55,10 @@ class Author(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        refresh_search_vectors(self.bylines.values("article_id"))  # author names are searched
 
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})
@@ -163,6 +169,9 @@ class Article(models.Model):
     word_count = models.PositiveIntegerField(default=0, editable=False)
     # Where an imported essay came from (e.g. a Blogger entry id), so re-imports skip it.
     source_id = models.CharField(max_length=255, null=True, blank=True, unique=True, editable=False)
+    # PostgreSQL full-text search; kept up to date by search.refresh_search_vectors (GIN index
+    # created by migration 0007 on PostgreSQL only). Unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
     # Approved comments only; kept up to date by comments.services on every status change.
     comment_count = models.PositiveIntegerField(default=0, editable=False)
 
@@ -187,6 +196,7 @@ class Article(models.Model):
         self.word_count = count_words(self.body_html)
         self.fill_publication_time()
         super().save(*args, **kwargs)
+        refresh_search_vectors([self.pk])
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
@@ -253,6 +263,15 @@ class ArticleAuthor(models.Model):
 
     def __str__(self):
         return f"{self.author} on {self.article}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        refresh_search_vectors([self.article_id])
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        refresh_search_vectors([self.article_id])
+        return result
 
 
 class LegacyRedirect(models.Model):

@@ -12,6 +12,7 @@ urlpatterns = [
     path("topics/<slug:slug>/", views.TopicView.as_view(), name="topic"),
     path("authors/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("archive/", views.ArchiveIndexView.as_view(), name="archive"),
+    path("search/", views.SearchView.as_view(), name="search"),
     re_path(
         r"^archive/(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/$",
         views.MonthView.as_view(),

@@ -10,6 +10,7 @@ from django.views.generic import DetailView, ListView, MonthArchiveView, Templat
 
 from comments.threads import comment_context
 
+from . import search
 from .models import Article, Author, LegacyRedirect, Section, Topic
 from .social import social_card
 
@@ -184,6 +185,24 @@ def social_image(request, slug):
     response = HttpResponse(social_card(article), content_type="image/png")
     patch_cache_control(response, public=True, max_age=86400)
     return response
+
+
+class SearchView(ArticleListView):
+    """/search/?q=… — ranked full-text search on PostgreSQL, a simple match on SQLite."""
+
+    template_name = "articles/search.html"
+
+    def get_queryset(self):
+        self.query = search.clean_query(self.request.GET.get("q", ""))
+        if not self.query:
+            return Article.objects.none()
+        return search.search(super().get_queryset(), self.query)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(query=self.query, **kwargs)
+        for article in context["articles"]:
+            article.snippet = search.snippet(article, self.query)
+        return context
 
 
 class RobotsView(TemplateView):

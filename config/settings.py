@@ -172,6 +172,10 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 IMAGE_MAX_UPLOAD_MB = int(os.environ.get("IMAGE_MAX_UPLOAD_MB", "15"))
 IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", "40000000"))
 IMAGE_RENDITION_WIDTHS = (480, 960, 1600)
+# Text-search configuration (PostgreSQL): stemming language of the essays.
+SEARCH_CONFIG = os.environ.get("SEARCH_CONFIG", "english")
+# Feeds carry the whole essay (true) or the standfirst only (false).
+FEED_FULL_CONTENT = env_bool("FEED_FULL_CONTENT", False)
 ARTICLES_PER_PAGE = int(os.environ.get("ARTICLES_PER_PAGE", "10"))
 # Words per minute for the reading time shown on every essay.
 READING_WORDS_PER_MINUTE = 230
