@@ -1,14 +1,36 @@
-"""RSS 2.0 and Atom feeds of the newest published essays: site-wide and per section/topic/author."""
+"""RSS 2.0 and Atom feeds of the newest published essays: site-wide and per section/topic/author.
+
+Each feed class has an Atom twin (`atom()`); GUIDs are tag: URIs built from the site's host and
+the essay's id, so they survive a change of slug or URL layout.
+"""
+
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from .models import Article, Author, Section, Topic
 
 FEED_LENGTH = 20
+
+
+def tag_uri(kind: str, obj) -> str:
+    """A stable id (RFC 4151) for a feed item: tag:host,year:kind/pk."""
+    host = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"tag:{host},{obj.created_at:%Y}:{kind}/{obj.pk}"
+
+
+def atom(feed_class):
+    """The Atom 1.0 version of an RSS feed class."""
+    return type(
+        f"{feed_class.__name__}Atom",
+        (feed_class,),
+        {"feed_type": Atom1Feed, "subtitle": feed_class.description},
+    )
 
 
 class LatestEssaysFeed(Feed):
@@ -32,7 +54,15 @@ class LatestEssaysFeed(Feed):
         return item.title
 
     def item_description(self, item):
+        """The whole essay (HTML, sanitised on save) or its standfirst: FEED_FULL_CONTENT."""
+        if settings.FEED_FULL_CONTENT:
+            return f"<p><strong>{escape(item.standfirst)}</strong></p>{item.body_html}"
         return item.standfirst
+
+    def item_guid(self, item):
+        return tag_uri("essay", item)
+
+    item_guid_is_permalink = False
 
     def item_author_name(self, item):
         return ", ".join(author.name for author in item.author_list)
@@ -45,11 +75,6 @@ class LatestEssaysFeed(Feed):
 
     def item_categories(self, item):
         return [topic.name for topic in item.topics.all()]
-
-
-class LatestEssaysAtomFeed(LatestEssaysFeed):
-    feed_type = Atom1Feed
-    subtitle = LatestEssaysFeed.description
 
 
 class OwnedFeed(LatestEssaysFeed):
@@ -78,3 +103,7 @@ class TopicFeed(OwnedFeed):
 class AuthorFeed(OwnedFeed):
     owner_model = Author
     owner_filter = "authors"
+
+
+LatestEssaysAtomFeed = atom(LatestEssaysFeed)
+SectionAtomFeed, TopicAtomFeed, AuthorAtomFeed = map(atom, (SectionFeed, TopicFeed, AuthorFeed))

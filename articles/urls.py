@@ -26,6 +26,9 @@ urlpatterns = [
     path("feed/", feeds.LatestEssaysFeed(), name="feed"),
     path("feed/atom/", feeds.LatestEssaysAtomFeed(), name="feed-atom"),
     path("sections/<slug:slug>/feed/", feeds.SectionFeed(), name="section-feed"),
+    path("sections/<slug:slug>/feed/atom/", feeds.SectionAtomFeed(), name="section-feed-atom"),
     path("topics/<slug:slug>/feed/", feeds.TopicFeed(), name="topic-feed"),
+    path("topics/<slug:slug>/feed/atom/", feeds.TopicAtomFeed(), name="topic-feed-atom"),
     path("authors/<slug:slug>/feed/", feeds.AuthorFeed(), name="author-feed"),
+    path("authors/<slug:slug>/feed/atom/", feeds.AuthorAtomFeed(), name="author-feed-atom"),
 ]

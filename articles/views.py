@@ -13,6 +13,7 @@ from comments.threads import comment_context
 from . import search
 from .models import Article, Author, LegacyRedirect, Section, Topic
 from .social import social_card
+from .structured_data import article_jsonld
 
 
 class PublishedArticlesMixin:
@@ -103,6 +104,8 @@ class ArticleDetailView(DetailView):
                 .first()
             )
         context["related_articles"] = self.related_articles(article)
+        if article.is_live:
+            context["jsonld"] = article_jsonld(self.request, article, context["byline_authors"])
         context.update(comment_context(self.request, article, form=self.comment_form))
         return context
 

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.text import Truncator
 
+from articles.feeds import atom, tag_uri
 from articles.models import Article
 
 from .models import Comment
@@ -40,6 +41,11 @@ class LatestCommentsFeed(Feed):
     def item_link(self, item):
         return item.get_absolute_url()
 
+    def item_guid(self, item):
+        return tag_uri("comment", item)
+
+    item_guid_is_permalink = False
+
     def item_author_name(self, item):
         return item.author_name  # never the email address
 
@@ -50,3 +56,7 @@ class LatestCommentsFeed(Feed):
 class ArticleCommentsFeed(LatestCommentsFeed):
     def get_object(self, request, slug):
         return get_object_or_404(Article.objects.published(), slug=slug)
+
+
+LatestCommentsAtomFeed = atom(LatestCommentsFeed)
+ArticleCommentsAtomFeed = atom(ArticleCommentsFeed)

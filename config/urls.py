@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from articles.sitemaps import SITEMAPS
@@ -11,7 +11,15 @@ admin.site.site_title = settings.SITE_NAME
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # A sitemap index, one sitemap per section (essays, sections, topics, authors), each split
+    # into pages of 5,000 URLs (?p=2) when large.
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
     path("robots.txt", RobotsView.as_view(), name="robots"),
     path("", include("articles.urls")),
     path("", include("comments.urls")),

@@ -63,19 +63,40 @@ def test_unknown_feed_owner_is_404(client):
     assert client.get(reverse("articles:topic-feed", args=["nope"])).status_code == 404
 
 
+NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+def sitemap_entries(client):
+    """Follow the sitemap index to every sitemap; returns {url: lastmod or None}."""
+    index = client.get(reverse("sitemap"))
+    assert index.status_code == 200
+    entries = {}
+    for location in ElementTree.fromstring(index.content).findall("s:sitemap/s:loc", NS):
+        response = client.get(location.text.removeprefix("http://testserver"))
+        assert response.status_code == 200
+        for url in ElementTree.fromstring(response.content).findall("s:url", NS):
+            entries[url.findtext("s:loc", namespaces=NS)] = url.findtext("s:lastmod", namespaces=NS)
+    return entries
+
+
 def test_sitemap_lists_exactly_the_published_essays(client, essays):
-    response = client.get(reverse("sitemap"))
-    assert response.status_code == 200
-    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-    root = ElementTree.fromstring(response.content)
-    locations = [node.text for node in root.findall("s:url/s:loc", namespace)]
-    essay_urls = {url for url in locations if "/essays/" in url}
+    entries = sitemap_entries(client)
+    essay_urls = {url for url in entries if "/essays/" in url}
     assert essay_urls == {f"http://testserver{a.get_absolute_url()}" for a in essays["published"]}
-    assert len(root.findall("s:url/s:lastmod", namespace)) >= 3
-    assert f"http://testserver{essays['section'].get_absolute_url()}" in locations
+    assert all(entries[url] for url in essay_urls)  # every essay has a lastmod
+    assert f"http://testserver{essays['section'].get_absolute_url()}" in entries
+
+
+def test_sitemap_is_split_into_sections_and_pages(client, essays, monkeypatch):
+    from articles.sitemaps import ArticleSitemap
+
+    monkeypatch.setattr(ArticleSitemap, "limit", 2)
+    index = client.get(reverse("sitemap")).text
+    assert "sitemap-essays.xml</loc>" in index and "sitemap-essays.xml?p=2</loc>" in index
+    assert "sitemap-topics.xml</loc>" in index
 
 
 def test_sitemap_leaves_out_authors_with_no_published_essay(client):
     hidden = make_author("Only drafts")
     make_article(status=Article.Status.DRAFT, published_at=None, authors=[hidden])
-    assert hidden.get_absolute_url() not in client.get(reverse("sitemap")).text
+    assert not any(hidden.get_absolute_url() in url for url in sitemap_entries(client))

@@ -74,7 +74,7 @@ def test_hidden_essays_appear_on_no_public_page(client):
         reverse("articles:section-feed", args=[section.slug]),
         reverse("articles:topic-feed", args=[topic.slug]),
         reverse("articles:author-feed", args=[author.slug]),
-        reverse("sitemap"),
+        reverse("django.contrib.sitemaps.views.sitemap", args=["essays"]),
     ]
     for url in urls:
         text = client.get(url).content.decode()
