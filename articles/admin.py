@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.forms.formsets import all_valid
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -75,8 +77,6 @@ class ImageAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if "file" in form.changed_data or not obj.renditions:
             services.process_image(image=obj)
-        elif form.changed_data:  # new alt text, caption or credit: refresh essays that show it
-            services.refresh_essays_showing(image=obj)
 
     @admin.display(description="Preview")
     def thumbnail(self, obj):
@@ -209,17 +209,24 @@ class ArticleAdmin(VersionAdmin):
         ]
 
     def preview_view(self, request, pk=None):
-        """The essay exactly as readers will see it, from the unsaved form in the editor."""
+        """The essay exactly as readers will see it, from the unsaved form in the editor.
+
+        The form and the byline inline are validated exactly as a save would, but nothing is
+        written: the page is rendered from the unsaved instance.
+        """
         obj = self.get_object(request, str(pk)) if pk else None
-        allowed = (
-            self.has_change_permission(request, obj) if obj else self.has_add_permission(request)
-        )
-        if not allowed:
+        if obj is None and pk is not None:
+            raise Http404
+        may = self.has_change_permission(request, obj) if obj else self.has_add_permission(request)
+        if not may:
             raise PermissionDenied
         form = self.get_form(request, obj)(request.POST, request.FILES, instance=obj)
-        if not form.is_valid():
+        form_valid = form.is_valid()
+        formsets, _ = self._create_formsets(request, form.instance, change=obj is not None)
+        if not (form_valid and all_valid(formsets)):
+            context = {"form": form, "formsets": formsets, "title": "Cannot preview yet"}
             response = render(
-                request, "admin/articles/article/preview_errors.html", {"form": form}, status=400
+                request, "admin/articles/article/preview_errors.html", context, status=400
             )
             add_never_cache_headers(response)
             return response
@@ -231,8 +238,10 @@ class ArticleAdmin(VersionAdmin):
             "articles/article_detail.html",
             {
                 "article": article,
+                "body": article.body_with_figures(),
                 "is_preview": True,
-                "byline_authors": self.authors_from_post(request.POST),
+                "unsaved_preview": True,
+                "byline_authors": self.authors_from(formsets),
                 "article_topics": list(form.cleaned_data.get("topics") or []),
             },
         )
@@ -241,17 +250,15 @@ class ArticleAdmin(VersionAdmin):
         return response
 
     @staticmethod
-    def authors_from_post(data) -> list[Author]:
-        """The byline as the editor has it in the unsaved inline forms, in byline order."""
-        rows = []
-        for index in range(int(data.get("bylines-TOTAL_FORMS") or 0)):
-            prefix = f"bylines-{index}-"
-            author_id = data.get(prefix + "author", "")
-            if author_id.isdigit() and not data.get(prefix + "DELETE"):
-                position = data.get(prefix + "position", "0")
-                rows.append((int(position) if position.isdigit() else 0, index, int(author_id)))
-        authors = Author.objects.in_bulk([author_id for *_, author_id in rows])
-        return [authors[a] for *_, a in sorted(rows) if a in authors]
+    def authors_from(formsets) -> list[Author]:
+        """The byline as the editor has it in the (validated, unsaved) inline, in order."""
+        rows = [
+            form.cleaned_data
+            for formset in formsets
+            for form in formset.forms
+            if form.cleaned_data.get("author") and not form.cleaned_data.get("DELETE")
+        ]
+        return [row["author"] for row in sorted(rows, key=lambda row: row.get("position") or 0)]
 
     def view_on_site(self, obj):
         # "View on site" only for what readers can see; drafts get the preview link instead.

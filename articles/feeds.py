@@ -56,7 +56,8 @@ class LatestEssaysFeed(Feed):
     def item_description(self, item):
         """The whole essay (HTML, sanitised on save) or its standfirst: FEED_FULL_CONTENT."""
         if settings.FEED_FULL_CONTENT:
-            return f"<p><strong>{escape(item.standfirst)}</strong></p>{item.body_html}"
+            body = item.body_with_figures(base_url=settings.SITE_URL)
+            return f"<p><strong>{escape(item.standfirst)}</strong></p>{body}"
         return item.standfirst
 
     def item_guid(self, item):

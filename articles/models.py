@@ -8,7 +8,7 @@ from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from .rendering import count_words, reading_minutes, render_body
+from .rendering import count_words, figure_ids, reading_minutes, render_markdown, with_figures
 from .search import refresh_search_vectors
 
 
@@ -111,6 +111,14 @@ class Image(models.Model):
         return default_storage.url(self.renditions[widths[len(widths) // 2]]["jpeg"])
 
     @property
+    def largest_size(self) -> tuple[int, int]:
+        """Pixel size of the largest rendition (what og:image points at)."""
+        if not self.renditions or not self.width:
+            return self.width or 0, self.height or 0
+        width = int(max(self.renditions, key=int))
+        return width, round(self.height * width / self.width)
+
+    @property
     def largest_jpeg_url(self) -> str:
         if not self.renditions:
             return self.file.url
@@ -192,7 +200,7 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.body_html = render_body(self.body)
+        self.body_html = render_markdown(self.body)
         self.word_count = count_words(self.body_html)
         self.fill_publication_time()
         super().save(*args, **kwargs)
@@ -208,6 +216,12 @@ class Article(models.Model):
     def fill_publication_time(self):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+
+    def body_with_figures(self, *, base_url: str = "") -> str:
+        """Safe HTML of the body with its images placed (one query, none without images)."""
+        ids = figure_ids(self.body_html)
+        images = Image.objects.in_bulk(ids) if ids else {}
+        return with_figures(self.body_html, images, base_url=base_url)
 
     @property
     def reading_time(self) -> int:

@@ -48,31 +48,36 @@ def render_markdown(text: str) -> str:
     )
 
 
-def render_body(text: str) -> str:
-    """The essay body as stored in `body_html`: sanitised Markdown with images placed.
+def figure_ids(html: str) -> set[int]:
+    """The images an essay body places with `[image:ID]` lines."""
+    return {int(match) for match in IMAGE_TAG_RE.findall(html)}
 
-    Figures are inserted after sanitising, from our own template and the Image rows, so the
-    markup the sanitiser would strip (`<picture>`, `srcset`) comes only from us.
+
+def with_figures(html: str, images: dict, *, base_url: str = "") -> str:
+    """`body_html` with each `[image:ID]` line replaced by its figure (unknown ids vanish).
+
+    Figures are placed when the page is shown, not when the essay is saved, so a new caption,
+    a replaced or deleted image, or media moved to another store show at once. The markup the
+    sanitiser would strip (`<picture>`, `srcset`) comes only from our template. With
+    `base_url` (feeds), a plain `<img>` with an absolute address is used instead.
     """
-    html = render_markdown(text)
-    ids = {int(match) for match in IMAGE_TAG_RE.findall(html)}
-    if not ids:
-        return html
-    from .models import Image
-
-    images = Image.objects.in_bulk(ids)
 
     def figure(match):
         image = images.get(int(match.group(1)))
         if image is None:
             return ""
+        if base_url:
+            return render_to_string(
+                "articles/_feed_figure.html", {"image": image, "base": base_url}
+            )
         return render_to_string("articles/_figure.html", {"image": image, "sizes": BODY_SIZES})
 
     return IMAGE_TAG_RE.sub(figure, html)
 
 
 def count_words(html: str) -> int:
-    return len(WORD_RE.findall(strip_tags(html)))
+    """Words a reader reads: tags and `[image:ID]` lines do not count."""
+    return len(WORD_RE.findall(strip_tags(IMAGE_TAG_RE.sub(" ", html))))
 
 
 def reading_minutes(word_count: int) -> int:

@@ -1,6 +1,9 @@
 """Writes with side effects on articles. Each runs in one transaction and keeps a revision."""
 
+import hashlib
+
 import reversion
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -45,16 +48,18 @@ def unpublish_articles(*, articles: QuerySet[Article], user=None) -> int:
     return len(pks)
 
 
+@transaction.atomic
 def process_image(*, image: Image) -> None:
-    """Make the renditions of a stored image, then refresh the essays that show it.
+    """Make the renditions of a newly stored image file and drop those of the file it replaced.
 
-    Bodies embed the figure markup when saved, so essays using `[image:ID]` are re-rendered.
+    Renditions live in a folder named after the file's content, so a replaced picture gets new
+    addresses and no browser or CDN keeps showing the old one.
     """
-    image.renditions = images.make_renditions(image.file.name, folder=f"renditions/{image.pk}")
+    old = [name for names in image.renditions.values() for name in names.values()]
+    with image.file.open("rb") as stored:
+        digest = hashlib.sha256(stored.read()).hexdigest()[:12]
+    image.renditions = images.make_renditions(image.file.name, folder=f"renditions/{digest}")
     image.save(update_fields=["renditions"])
-    refresh_essays_showing(image=image)
-
-
-def refresh_essays_showing(*, image: Image) -> None:
-    for article in Article.objects.filter(body__contains=f"[image:{image.pk}]"):
-        article.save()
+    kept = {name for names in image.renditions.values() for name in names.values()}
+    for name in set(old) - kept:
+        default_storage.delete(name)

@@ -87,6 +87,7 @@ class ArticleDetailView(DetailView):
         article = self.object
         context = super().get_context_data(**kwargs)
         context["is_preview"] = not article.is_live
+        context["body"] = article.body_with_figures()
         context["byline_authors"] = article.author_list
         context["article_topics"] = list(article.topics.all())
         if article.is_live:

@@ -67,10 +67,12 @@ def parse(data: bytes) -> Export:
         raise ExportError(f"The file is not valid XML ({exc}).") from exc
     if root.tag != f"{ATOM}feed":
         raise ExportError("The file is XML but not an Atom feed, so not a Blogger export.")
+    generator = (root.findtext(f"{ATOM}generator") or "").strip()
+    feed_id = (root.findtext(f"{ATOM}id") or "").strip()
+    if generator != "Blogger" and not feed_id.startswith("tag:blogger.com,"):
+        raise ExportError("The feed was not made by Blogger (no Blogger generator or id).")
     entries = root.findall(f"{ATOM}entry")
     kinds = [_kind(entry) for entry in entries]
-    if entries and not any(kinds):
-        raise ExportError("The feed has no Blogger entries (posts, comments, settings).")
     export = Export(blog_title=_text(root, "title") or "Blog")
     for entry, kind in zip(entries, kinds, strict=True):
         if kind in IGNORED_KINDS:

@@ -4,10 +4,11 @@ import html
 import re
 from dataclasses import dataclass
 
-# Lines a blog engine leaves under a post when its page is saved as text.
+# A blog engine's footer under a post, when its page is saved as text: everything from the
+# first of these lines on is dropped, and stray navigation lines at the very end too.
+FOOTER_START = re.compile(r"^(no comments:?|\d+ comments?:?|post a comment)$", re.IGNORECASE)
 TRAILING_JUNK = re.compile(
-    r"^(no comments:?|\d+ comments?:?|post a comment|newer post|older post|home|"
-    r"subscribe to:.*|share this:?|labels?:.*)$",
+    r"^((newer|older) posts?|home|\W|subscribe to:.*|share this:?|labels?:.*|\s)+$",
     re.IGNORECASE,
 )
 MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]])")
@@ -34,7 +35,10 @@ class PlainEssay:
 def parse(text: str) -> PlainEssay:
     lines = [line.strip() for line in text.replace("\ufeff", "").splitlines()]
     lines = [line for line in lines if line]
-    while lines and TRAILING_JUNK.match(lines[-1]):
+    footer = next((i for i, line in enumerate(lines) if i >= 3 and FOOTER_START.match(line)), None)
+    if footer is not None:
+        lines = lines[:footer]
+    while lines and (TRAILING_JUNK.match(lines[-1]) or FOOTER_START.match(lines[-1])):
         lines.pop()
     if len(lines) < 2:
         raise EssayFileError("The file has no headline (line 2 should be the headline).")

@@ -9,6 +9,7 @@ import nh3
 import reversion
 from django.db import transaction
 from django.utils.text import Truncator, slugify
+from markdownify import markdownify
 
 from comments.models import Comment
 from comments.services import attach_point, refresh_comment_counts
@@ -40,6 +41,13 @@ def named(model, name: str):
     name = name.strip()[:100]
     existing = model.objects.filter(name=name).first()
     return existing or model.objects.create(name=name, slug=unique_slug(name, model, 100))
+
+
+def html_to_markdown(markup: str) -> str:
+    """Blogger's HTML as Markdown an editor can keep working on (scripts dropped first)."""
+    markdown = markdownify(nh3.clean(markup), heading_style="ATX", bullets="-", escape_misc=True)
+    # Python-Markdown has no \< escape; an entity keeps a literal angle bracket literal.
+    return markdown.replace("\\<", "&lt;").replace("\\>", "&gt;").strip()
 
 
 def standfirst_from(markup: str) -> str:
@@ -82,7 +90,7 @@ def _store_post(post: blogger.Post, section: Section, summary: Summary) -> Artic
         title=post.title[:200],
         slug=unique_slug(stem),
         standfirst=standfirst_from(post.html),
-        body=post.html,  # Markdown passes HTML through; it is sanitised when rendered
+        body=html_to_markdown(post.html),
         section=section,
         status=Article.Status.DRAFT if post.draft else Article.Status.PUBLISHED,
         published_at=post.published,

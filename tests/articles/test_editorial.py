@@ -117,27 +117,34 @@ def test_typo_fix_does_not_bump_updated_but_a_significant_edit_does(editor_clien
 
 
 def test_every_admin_save_keeps_a_revision_and_an_editor_can_restore_one(editor_client):
-    article = make_article("First title")
+    article = make_article("First title", body="First body.")
     make_comment(article)
-    editor_client.post(change_url(article), form_data(article, title="First title"))
-    editor_client.post(change_url(article), form_data(article, title="Second title"))
+    editor_client.post(change_url(article), form_data(article))
+    editor_client.post(
+        change_url(article), form_data(article, title="Second title", body="Second body.")
+    )
     versions = Version.objects.get_for_object(article)
     assert versions.count() == 2
     newest, oldest = versions
     assert newest.revision.user.username == "editor"
-    assert newest.revision.comment == "Changed Headline."  # what changed, in words
+    assert newest.revision.comment == "Changed Headline and Body."  # what changed, in words
 
     history = editor_client.get(reverse("admin:articles_article_history", args=[article.pk]))
-    assert history.status_code == 200
     revision_url = reverse("admin:articles_article_revision", args=[article.pk, oldest.pk])
     assert revision_url in history.text
 
+    # Opening the old revision fills the form with its values...
     restore_form = editor_client.get(revision_url)
-    assert restore_form.status_code == 200 and "First title" in restore_form.text
+    form = restore_form.context["adminform"].form
+    assert form["title"].value() == "First title" and form["body"].value() == "First body."
     article.refresh_from_db()
-    editor_client.post(revision_url, form_data(article, title="First title"))
+    assert article.title == "Second title"  # ...and nothing changes until the editor saves it
+    editor_client.post(
+        revision_url, form_data(article, title=form["title"].value(), body=form["body"].value())
+    )
     article.refresh_from_db()
-    assert article.title == "First title"
+    assert (article.title, article.body) == ("First title", "First body.")
+    assert "First body." in editor_client.get(article.get_absolute_url()).text
     assert article.comment_count == 1  # the stored count survives a restore
     assert Version.objects.get_for_object(article).count() == 3
 
@@ -151,3 +158,51 @@ def test_publish_action_is_recorded_as_a_revision(editor_client):
     version = Version.objects.get_for_object(draft).get()
     assert version.revision.comment == "Published."
     assert version.field_dict["status"] == "published"
+
+
+def test_preview_places_images_and_says_it_is_unsaved(editor_client, settings, tmp_path):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image as PILImage
+
+    from articles.models import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (800, 400), "teal").save(buffer, "JPEG")
+    editor_client.post(
+        reverse("admin:articles_image_add"),
+        {"file": SimpleUploadedFile("p.jpg", buffer.getvalue()), "alt_text": "Teal"},
+    )
+    image = Image.objects.get()
+    article = make_article()
+    response = editor_client.post(
+        reverse("admin:articles_article_preview", args=[article.pk]),
+        form_data(article, body=f"Intro.\n\n[image:{image.pk}]"),
+    )
+    assert "<picture>" in response.text and 'alt="Teal"' in response.text
+    assert "[image:" not in response.text
+    assert "unsaved changes" in response.text
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"bylines-TOTAL_FORMS": "abc"},
+        {"bylines-TOTAL_FORMS": "99999999"},
+        {"bylines-0-author": "not-a-number"},
+        {"bylines-0-DELETE": "on"},
+    ],
+)
+def test_tampered_preview_posts_get_a_clear_answer(editor_client, overrides):
+    article = make_article()
+    url = reverse("admin:articles_article_preview", args=[article.pk])
+    response = editor_client.post(url, form_data(article, **overrides))
+    assert response.status_code in (400, 200)
+    assert response.status_code == 400 or "Preview." in response.text
+
+
+def test_preview_of_an_unknown_essay_is_404(editor_client):
+    url = reverse("admin:articles_article_preview", args=[999999])
+    assert editor_client.post(url, {}).status_code == 404

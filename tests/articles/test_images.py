@@ -139,6 +139,16 @@ def test_bad_uploads_get_a_clear_error_and_nothing_is_saved(editor_client, conte
     assert not default_storage.exists("renditions")
 
 
+def test_images_over_the_megapixel_limit_are_refused(editor_client, settings):
+    response = upload(editor_client, png_header_only(7000, 7000), "big.png")
+    errors = str(response.context["adminform"].form.errors["file"])
+    assert "7000×7000 pixels; the limit is 40 megapixels" in errors
+    settings.IMAGE_MAX_PIXELS = 1_000_000
+    response = upload(editor_client, encoded("RGB", (1200, 1000), "PNG"), "wide.png")
+    assert "the limit is 1 megapixels" in str(response.context["adminform"].form.errors["file"])
+    assert not Image.objects.exists()
+
+
 def test_file_over_the_size_limit_is_refused(editor_client, settings):
     settings.IMAGE_MAX_UPLOAD_MB = 1
     big = encoded("RGB", (2500, 2500), "PNG", color="white") + b"\0" * (1024 * 1024)
@@ -180,7 +190,7 @@ def test_unknown_image_id_is_dropped(client):
     assert "[image:" not in client.get(article.get_absolute_url()).text
 
 
-def test_editing_an_images_caption_refreshes_essays_that_show_it(editor_client, picture, client):
+def test_editing_an_images_caption_shows_at_once(editor_client, picture, client):
     article = make_article(body=f"[image:{picture.pk}]")
     editor_client.post(
         reverse("admin:articles_image_change", args=[picture.pk]),
@@ -188,6 +198,40 @@ def test_editing_an_images_caption_refreshes_essays_that_show_it(editor_client, 
     )
     html = client.get(article.get_absolute_url()).text
     assert 'alt="New alt"' in html and "New caption" in html
+
+
+def test_replacing_the_file_gives_new_addresses_and_removes_the_old_ones(editor_client, picture):
+    old = [name for names in picture.renditions.values() for name in names.values()]
+    editor_client.post(
+        reverse("admin:articles_image_change", args=[picture.pk]),
+        {
+            "file": SimpleUploadedFile("new.jpg", encoded("RGB", (900, 600), "JPEG", color="red")),
+            "alt_text": "Red now",
+        },
+    )
+    picture.refresh_from_db()
+    new = [name for names in picture.renditions.values() for name in names.values()]
+    assert not set(old) & set(new)
+    assert all(default_storage.exists(name) for name in new)
+    assert not any(default_storage.exists(name) for name in old)
+
+
+def test_a_deleted_image_disappears_from_essays(editor_client, picture, client):
+    article = make_article(body=f"Text.\n\n[image:{picture.pk}]")
+    editor_client.post(reverse("admin:articles_image_delete", args=[picture.pk]), {"post": "yes"})
+    html = client.get(article.get_absolute_url()).text
+    assert "<picture>" not in html and "[image:" not in html
+
+
+def test_full_content_feeds_carry_absolute_image_addresses(client, picture, settings):
+    import feedparser
+
+    settings.FEED_FULL_CONTENT = True
+    settings.SITE_URL = "https://blog.example.org"
+    make_article("Pictured", body=f"Text.\n\n[image:{picture.pk}]", standfirst="<Lead> & more")
+    entry = feedparser.parse(client.get(reverse("articles:feed")).content).entries[0]
+    assert f'src="https://blog.example.org{picture.fallback_url}"' in entry.summary
+    assert "&lt;Lead&gt; &amp; more" in entry.summary
 
 
 def test_featured_image_leads_the_essay_and_the_link_preview(client, picture):

@@ -45,11 +45,14 @@ def test_blogger_export_posts_drafts_topics_and_authors(capsys):
     assert [a.name for a in cranes.author_list] == ["Inés Carvalho"]
     assert sorted(t.name for t in cranes.topics.all()) == ["Ports", "Trade policy"]
     assert cranes.standfirst == "The harbour authority met on Tuesday — again."
-    assert "<b>bold</b>" in cranes.body_html
+    assert "<strong>bold</strong>" in cranes.body_html and "**bold**" in cranes.body
+    assert cranes.body_html.count("<p>") == 3
     assert "<script" not in cranes.body_html and "onclick" not in cranes.body_html
 
     russian = Article.objects.get(title="Почему порт молчит")
     assert [a.name for a in russian.author_list] == ["Аня Ковалёва"]
+    # Blogger's <div>…<br>…</div> posts keep their line break
+    assert russian.body_html == "<p>Короткий текст о порте.<br>\nВторая строка.</p>"
     draft = Article.objects.get(title="Unfinished thoughts on dredging")
     assert draft.status == Article.Status.DRAFT and not draft.legacy_paths.exists()
 
@@ -116,7 +119,11 @@ def test_section_option_overrides_the_blog_title():
         (
             b"<feed xmlns='http://www.w3.org/2005/Atom'><title>x</title>"
             b"<entry><id>1</id><title>Plain Atom</title></entry></feed>",
-            "no Blogger entries",
+            "not made by Blogger",
+        ),
+        (
+            b"<feed xmlns='http://www.w3.org/2005/Atom'><id>urn:x</id><title>Empty</title></feed>",
+            "not made by Blogger",
         ),
         (
             b"<?xml version='1.0'?><!DOCTYPE lolz [<!ENTITY lol 'lol'>"
@@ -203,3 +210,24 @@ def test_non_utf8_text_file_is_refused(tmp_path):
     path.write_bytes(b"Section\nHeadline\nStandfirst\nBody\n" + b"\xff\xfe")
     with pytest.raises(CommandError, match="not UTF-8"):
         call_command("import_essay", str(path))
+
+
+def test_a_saved_blog_page_footer_is_cut_off_whole(tmp_path):
+    path = tmp_path / "essay.txt"
+    path.write_text(
+        "Politika\nHeadline\nStandfirst\nBody one.\nBody two.\nNo comments:\n"
+        "Post a Comment\nNewer Post Older Post Home\nSubscribe to: Post Comments (Atom)\n",
+        encoding="utf-8",
+    )
+    call_command("import_essay", str(path))
+    article = Article.objects.get()
+    assert article.body == "Body one.\n\nBody two."
+
+
+def test_plain_blogger_markup_survives_as_markdown():
+    from articles.importers.store import html_to_markdown
+
+    markdown = html_to_markdown("<p>2*3*4 is 24</p>    <p># not a heading</p><script>x()</script>")
+    article_html = __import__("articles.rendering", fromlist=["x"]).render_markdown(markdown)
+    assert "<em>" not in article_html and "<h" not in article_html
+    assert "2*3*4 is 24" in article_html and "x()" not in article_html

@@ -2,6 +2,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from articles.importers import blogger
 from articles.importers.store import store_blogger_export
@@ -27,7 +28,10 @@ class Command(BaseCommand):
             parsed = blogger.parse(data)
         except blogger.ExportError as exc:
             raise CommandError(f"{export} was not imported: {exc}") from exc
-        summary = store_blogger_export(parsed, section_name=section, progress=self.progress)
+        try:
+            summary = store_blogger_export(parsed, section_name=section, progress=self.progress)
+        except DatabaseError as exc:
+            raise CommandError(f"{export} was not imported (nothing was saved): {exc}") from exc
         self.stderr.write("")
         self.stdout.write(
             self.style.SUCCESS(

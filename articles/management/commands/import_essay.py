@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from articles.importers import plaintext
 from articles.importers.store import store_plain_essay
@@ -31,7 +32,7 @@ class Command(BaseCommand):
             article = store_plain_essay(
                 essay, section_name=section, author_name=author, publish=publish
             )
-        except plaintext.EssayFileError as exc:
+        except (plaintext.EssayFileError, DatabaseError) as exc:
             raise CommandError(f"{file}: {exc}") from exc
         state = "published" if publish else "saved as a draft"
         self.stdout.write(
