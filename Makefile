@@ -30,7 +30,13 @@ run: migrate
 	$(BIN)/python manage.py create_demo_editor
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: dev
+VNU_JAR := .cache/vnu/node_modules/vnu-jar/build/dist/vnu.jar
+
+# The Nu HTML Checker for the HTML validity tests; optional: without npm they are skipped.
+$(VNU_JAR):
+	-command -v npm >/dev/null && npm install --silent --no-audit --no-fund --prefix .cache/vnu vnu-jar
+
+test: dev $(VNU_JAR)
 	$(BIN)/pytest
 
 lint: dev
@@ -43,4 +49,4 @@ format: dev
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .cache

@@ -1,4 +1,5 @@
 from django import template
+from django.utils import timezone
 
 register = template.Library()
 
@@ -12,3 +13,11 @@ def canonical_url(context, path=None):
     if page_obj is not None and page_obj.number > 1:
         url += f"?page={page_obj.number}"
     return url
+
+
+@register.filter
+def machine_time(value) -> str:
+    """A <time datetime> value: ISO 8601 to the second (HTML allows at most 3 decimals)."""
+    if not value:
+        return ""
+    return timezone.localtime(value).isoformat(timespec="seconds")

@@ -27,7 +27,7 @@ def test_home_lists_newest_essays_first_with_their_details(client):
     assert 'href="/authors/' in text and "Inés Carvalho" in text
     assert "1 min read" in text
     assert "No comments" in text
-    assert f'datetime="{older.published_at.isoformat()}"' in text
+    assert f'datetime="{older.published_at.isoformat(timespec="seconds")}"' in text
 
 
 def test_home_is_paginated(client, settings):

@@ -1,0 +1,103 @@
+"""Every public page passes the Nu HTML Checker (vnu.jar from the npm registry, run with Java).
+
+`make test` installs vnu-jar under .cache/vnu when npm is available; VNU_JAR overrides the path.
+Without Java or the jar the test is skipped with the reason; CI installs both.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import comment_data, make_article, make_author, make_comment, make_topic
+
+ROOT = Path(__file__).resolve().parent.parent
+VNU_JAR = Path(
+    os.environ.get("VNU_JAR", ROOT / ".cache/vnu/node_modules/vnu-jar/build/dist/vnu.jar")
+)
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(shutil.which("java") is None, reason="Java is not installed"),
+    pytest.mark.skipif(not VNU_JAR.exists(), reason=f"vnu.jar not found at {VNU_JAR}"),
+]
+
+
+def check_html(pages: dict[str, bytes], tmp_path) -> dict[str, list[str]]:
+    """Run vnu once over all pages; returns {page name: [error messages]}."""
+    files = {}
+    for name, content in pages.items():
+        path = tmp_path / f"{name}.html"
+        path.write_bytes(content)
+        files[str(path)] = name
+    result = subprocess.run(
+        ["java", "-jar", str(VNU_JAR), "--format", "json", "--errors-only", *files],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    report = json.loads(result.stderr or "{}")
+    errors: dict[str, list[str]] = {}
+    for message in report.get("messages", []):
+        page = files.get(message.get("url", "").removeprefix("file:"), message.get("url"))
+        errors.setdefault(page, []).append(
+            f"line {message.get('lastLine')}: {message.get('message')} "
+            f"[{message.get('extract', '').strip()}]"
+        )
+    return errors
+
+
+def test_every_public_page_is_valid_html(client, tmp_path):
+    topic, author = make_topic("Harbours"), make_author("Аня Ковалёва")
+    article = make_article(
+        "Cranes, quays — and the “last mile”",
+        topics=[topic],
+        authors=[author, make_author("Zoë Marchetti")],
+        body="## A part\n\nText with *emphasis*, a [link](https://example.org/) and a list:\n\n"
+        "- one\n- two\n\n> A quote.\n\n| a | b |\n|---|---|\n| 1 | 2 |",
+    )
+    make_article("Second essay", topics=[topic])
+    first = make_comment(article, text="First!\n\nSee https://example.org/ <b>not bold</b>")
+    make_comment(article, parent=first, author_url="https://example.org/me")
+    when = article.published_at
+    post_url = reverse("comments:post", args=[article.slug])
+    pages = {
+        "home": client.get(reverse("articles:home")),
+        "article": client.get(article.get_absolute_url()),
+        "article-reply": client.get(article.get_absolute_url(), {"replyto": first.pk}),
+        "form-errors": client.post(post_url, comment_data(article, email="bad", name="")),
+        "section": client.get(article.section.get_absolute_url()),
+        "topic": client.get(topic.get_absolute_url()),
+        "author": client.get(author.get_absolute_url()),
+        "archive": client.get(reverse("articles:archive")),
+        "month": client.get(
+            reverse("articles:month", kwargs={"year": f"{when:%Y}", "month": f"{when:%m}"})
+        ),
+        "search-empty": client.get(reverse("articles:search")),
+        "search-results": client.get(reverse("articles:search"), {"q": "essay"}),
+        "search-none": client.get(reverse("articles:search"), {"q": "zzzz"}),
+        "not-found": client.get("/no/such/page/"),
+        "comments-closed": client.post(
+            reverse("comments:post", args=[make_article(allow_comments=False).slug]),
+            comment_data(article),
+        ),
+    }
+    assert pages["form-errors"].status_code == 200
+    assert pages["not-found"].status_code == 404
+    errors = check_html({name: r.content for name, r in pages.items()}, tmp_path)
+    assert errors == {}, json.dumps(errors, indent=2, ensure_ascii=False)
+
+
+def test_every_page_has_one_h1_landmarks_and_a_skip_link(client):
+    article = make_article()
+    for url in [reverse("articles:home"), article.get_absolute_url(), reverse("articles:search")]:
+        html = client.get(url).text
+        assert html.count("<h1") == 1, url
+        assert '<html lang="en">' in html
+        for landmark in ("<header", "<nav", '<main id="main"', "<footer"):
+            assert landmark in html, (url, landmark)
+        assert 'href="#main">Skip to main content</a>' in html
