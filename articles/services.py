@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from . import images
 from .models import Article, Image
+from .page_cache import bump_version
 
 
 def _record_revision(pks: list[int], *, user, comment: str) -> None:
@@ -34,6 +35,7 @@ def publish_articles(*, articles: QuerySet[Article], user=None) -> int:
         )
         drafts.update(status=Article.Status.PUBLISHED, modified_at=now)
         _record_revision(pks, user=user, comment="Published.")
+        bump_version()  # update() sends no save signal
     return len(pks)
 
 
@@ -45,6 +47,7 @@ def unpublish_articles(*, articles: QuerySet[Article], user=None) -> int:
         pks = list(live.values_list("pk", flat=True))
         live.update(status=Article.Status.DRAFT, modified_at=timezone.now())
         _record_revision(pks, user=user, comment="Unpublished (back to draft).")
+        bump_version()
     return len(pks)
 
 

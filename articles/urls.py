@@ -1,21 +1,26 @@
 from django.urls import path, re_path
 
 from . import feeds, views
+from .page_cache import cached_page
 
 app_name = "articles"
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("essays/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+    path("", cached_page(views.HomeView.as_view()), name="home"),
+    path(
+        "essays/<slug:slug>/",
+        cached_page(views.ArticleDetailView.as_view(), params=(), bypass=("replyto",)),
+        name="detail",
+    ),
     path("essays/<slug:slug>/social.png", views.social_image, name="social-image"),
-    path("sections/<slug:slug>/", views.SectionView.as_view(), name="section"),
-    path("topics/<slug:slug>/", views.TopicView.as_view(), name="topic"),
-    path("authors/<slug:slug>/", views.AuthorView.as_view(), name="author"),
-    path("archive/", views.ArchiveIndexView.as_view(), name="archive"),
-    path("search/", views.SearchView.as_view(), name="search"),
+    path("sections/<slug:slug>/", cached_page(views.SectionView.as_view()), name="section"),
+    path("topics/<slug:slug>/", cached_page(views.TopicView.as_view()), name="topic"),
+    path("authors/<slug:slug>/", cached_page(views.AuthorView.as_view()), name="author"),
+    path("archive/", cached_page(views.ArchiveIndexView.as_view(), params=()), name="archive"),
+    path("search/", cached_page(views.SearchView.as_view(), params=("q", "page")), name="search"),
     re_path(
         r"^archive/(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/$",
-        views.MonthView.as_view(),
+        cached_page(views.MonthView.as_view()),
         name="month",
     ),
     re_path(
@@ -23,12 +28,30 @@ urlpatterns = [
         views.legacy_redirect,
         name="legacy-redirect",
     ),
-    path("feed/", feeds.LatestEssaysFeed(), name="feed"),
-    path("feed/atom/", feeds.LatestEssaysAtomFeed(), name="feed-atom"),
-    path("sections/<slug:slug>/feed/", feeds.SectionFeed(), name="section-feed"),
-    path("sections/<slug:slug>/feed/atom/", feeds.SectionAtomFeed(), name="section-feed-atom"),
-    path("topics/<slug:slug>/feed/", feeds.TopicFeed(), name="topic-feed"),
-    path("topics/<slug:slug>/feed/atom/", feeds.TopicAtomFeed(), name="topic-feed-atom"),
-    path("authors/<slug:slug>/feed/", feeds.AuthorFeed(), name="author-feed"),
-    path("authors/<slug:slug>/feed/atom/", feeds.AuthorAtomFeed(), name="author-feed-atom"),
+    path("feed/", cached_page(feeds.LatestEssaysFeed(), params=()), name="feed"),
+    path("feed/atom/", cached_page(feeds.LatestEssaysAtomFeed(), params=()), name="feed-atom"),
+    path(
+        "sections/<slug:slug>/feed/",
+        cached_page(feeds.SectionFeed(), params=()),
+        name="section-feed",
+    ),
+    path(
+        "sections/<slug:slug>/feed/atom/",
+        cached_page(feeds.SectionAtomFeed(), params=()),
+        name="section-feed-atom",
+    ),
+    path("topics/<slug:slug>/feed/", cached_page(feeds.TopicFeed(), params=()), name="topic-feed"),
+    path(
+        "topics/<slug:slug>/feed/atom/",
+        cached_page(feeds.TopicAtomFeed(), params=()),
+        name="topic-feed-atom",
+    ),
+    path(
+        "authors/<slug:slug>/feed/", cached_page(feeds.AuthorFeed(), params=()), name="author-feed"
+    ),
+    path(
+        "authors/<slug:slug>/feed/atom/",
+        cached_page(feeds.AuthorAtomFeed(), params=()),
+        name="author-feed-atom",
+    ),
 ]

@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from articles.models import Article
+from articles.page_cache import bump_version
 
 from . import notifications, spam
 from .models import Comment, ModerationAction
@@ -114,6 +115,7 @@ def refresh_comment_counts(*, article_ids) -> None:
         .values("n")
     )
     Article.objects.filter(pk__in=article_ids).update(comment_count=Coalesce(Subquery(approved), 0))
+    bump_version()  # counts and comment lists changed on public pages
 
 
 def unsubscribe(*, comment: Comment) -> None:

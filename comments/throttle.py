@@ -2,6 +2,7 @@
 
 import hashlib
 import ipaddress
+import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -10,6 +11,8 @@ from django.utils import timezone
 from django_ratelimit.core import get_usage
 
 from .models import Comment
+
+logger = logging.getLogger(__name__)
 
 
 def client_ip(request) -> str | None:
@@ -32,19 +35,28 @@ def client_ip(request) -> str | None:
     return None
 
 
+UNLIMITED = {"count": 0, "limit": 1, "should_limit": False, "time_left": 0}
+
+
 def rate_usage(request, *, count: bool) -> dict:
     """The per-address comment allowance (django-ratelimit, counted in Django's cache).
 
     With `count`, the counter is incremented atomically, so concurrent posts cannot all pass.
+    If the cache is down, comments are still accepted (the other spam rules still apply).
     """
-    return get_usage(
-        request,
-        group="comments.post",
-        key=lambda group, req: client_ip(req) or "unknown",
-        rate=settings.COMMENTS_RATE_LIMIT,
-        method="POST",
-        increment=count,
-    ) or {"count": 0, "limit": 1, "should_limit": False, "time_left": 0}
+    try:
+        usage = get_usage(
+            request,
+            group="comments.post",
+            key=lambda group, req: client_ip(req) or "unknown",
+            rate=settings.COMMENTS_RATE_LIMIT,
+            method="POST",
+            increment=count,
+        )
+    except Exception:
+        logger.warning("Rate limit unavailable (cache down); not limiting", exc_info=True)
+        return UNLIMITED
+    return usage or UNLIMITED
 
 
 def is_rate_limited(request) -> bool:
@@ -60,7 +72,10 @@ def claim_new_text(*, text: str, email: str) -> bool:
     """
     hours = settings.COMMENTS_DUPLICATE_WINDOW_HOURS
     digest = hashlib.sha256(f"{email}\n{text}".encode()).hexdigest()
-    if not cache.add(f"comments:text:{digest}", 1, timeout=hours * 3600):
-        return False
+    try:
+        if not cache.add(f"comments:text:{digest}", 1, timeout=hours * 3600):
+            return False
+    except Exception:
+        logger.warning("Cache down; duplicate check uses the database only", exc_info=True)
     since = timezone.now() - timedelta(hours=hours)
     return not Comment.objects.filter(text=text, author_email=email, created_at__gte=since).exists()

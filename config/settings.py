@@ -72,6 +72,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -110,13 +111,22 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Local memory by default; Redis in production. Short socket timeouts: if Redis is down the
+# site keeps serving, uncached, instead of hanging on each request.
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
+        }
         if (REDIS_URL := os.environ.get("REDIS_URL"))
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Seconds a rendered page may stay in the page cache (0 turns the page cache off). Pages are
+# never stale whatever this is: content changes switch to a new cache version (page_cache.py).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
+from articles.page_cache import cached_page
 from articles.sitemaps import SITEMAPS
 from articles.views import RobotsView
 
@@ -13,14 +14,14 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     # A sitemap index, one sitemap per section (essays, sections, topics, authors), each split
     # into pages of 5,000 URLs (?p=2) when large.
-    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", cached_page(sitemap_views.index), {"sitemaps": SITEMAPS}, name="sitemap"),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        cached_page(sitemap_views.sitemap, params=("p",)),
         {"sitemaps": SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",
     ),
-    path("robots.txt", RobotsView.as_view(), name="robots"),
+    path("robots.txt", cached_page(RobotsView.as_view(), params=()), name="robots"),
     path("", include("articles.urls")),
     path("", include("comments.urls")),
 ]

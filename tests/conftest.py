@@ -15,6 +15,13 @@ def editor_client(client, db):
 
 
 @pytest.fixture(autouse=True)
+def _no_page_cache(settings):
+    """Page caching is tested on its own (tests/test_page_cache.py), with commits simulated;
+    elsewhere tests change data inside one transaction, where cache versions cannot move."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """The rate limit lives in the cache; every test starts with a fresh allowance."""
     from django.core.cache import cache

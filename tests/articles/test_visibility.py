@@ -104,7 +104,7 @@ def test_editor_previews_a_draft_with_no_cache_headers(editor_client):
     assert "Work in progress" in response.text
     assert "Preview." in response.text
     assert "no-cache" in response["Cache-Control"]
-    assert "private" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
     assert '<meta name="robots" content="noindex, nofollow">' in response.text
 
 
@@ -112,4 +112,4 @@ def test_published_page_is_not_marked_as_preview(editor_client):
     article = make_article()
     response = editor_client.get(article.get_absolute_url())
     assert "Preview." not in response.text
-    assert "no-cache" not in response.get("Cache-Control", "")
+    assert "no-store" not in response.get("Cache-Control", "")
