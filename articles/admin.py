@@ -1,7 +1,8 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.forms.formsets import all_valid
 from django.http import Http404
 from django.shortcuts import render
@@ -133,6 +134,7 @@ class ArticleAdmin(VersionAdmin):
     list_select_related = ["section"]
     search_fields = ["title", "standfirst", "body"]
     date_hierarchy = "published_at"
+    show_full_result_count = False
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["section", "topics", "featured_image"]
     inlines = [BylineInline]
@@ -173,9 +175,17 @@ class ArticleAdmin(VersionAdmin):
     ]
 
     def get_queryset(self, request):
-        pending = Count("comments", filter=Q(comments__status="pending"))
+        # A correlated subquery is counted only for the rows on the page, unlike a JOIN.
+        pending = (
+            Comment.objects.pending()
+            .filter(article=OuterRef("pk"))
+            .order_by()
+            .values("article")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
         queryset = super().get_queryset(request).prefetch_related("bylines__author")
-        return queryset.annotate(pending_comments=pending)
+        return queryset.annotate(pending_comments=Coalesce(Subquery(pending), 0))
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {
