@@ -6,6 +6,6 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Essays"
 
     def ready(self):
-        from .page_cache import connect_signals
+        from . import checks, signals  # noqa: F401  (checks register themselves)
 
-        connect_signals()
+        signals.connect()

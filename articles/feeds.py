@@ -18,10 +18,14 @@ from .models import Article, Author, Section, Topic
 FEED_LENGTH = 20
 
 
+def site_tag(year: int | str) -> str:
+    """The start of this site's tag: URIs (RFC 4151): tag:host,year:"""
+    return f"tag:{urlsplit(settings.SITE_URL).hostname or 'localhost'},{year}:"
+
+
 def tag_uri(kind: str, obj) -> str:
-    """A stable id (RFC 4151) for a feed item: tag:host,year:kind/pk."""
-    host = urlsplit(settings.SITE_URL).hostname or "localhost"
-    return f"tag:{host},{obj.created_at:%Y}:{kind}/{obj.pk}"
+    """A stable id for a feed item: tag:host,year:kind/pk."""
+    return f"{site_tag(obj.created_at.year)}{kind}/{obj.pk}"
 
 
 def atom(feed_class):
@@ -58,7 +62,7 @@ class LatestEssaysFeed(Feed):
         if settings.FEED_FULL_CONTENT:
             body = item.body_with_figures(base_url=settings.SITE_URL)
             return f"<p><strong>{escape(item.standfirst)}</strong></p>{body}"
-        return item.standfirst
+        return escape(item.standfirst)  # descriptions are HTML; the standfirst is plain text
 
     def item_guid(self, item):
         return tag_uri("essay", item)

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.files.storage import default_storage
@@ -9,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .rendering import count_words, figure_ids, reading_minutes, render_markdown, with_figures
-from .search import refresh_search_vectors
 
 
 class Section(models.Model):
@@ -55,10 +55,6 @@ class Author(models.Model):
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        refresh_search_vectors(self.bylines.values("article_id"))  # author names are searched
 
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})
@@ -144,6 +140,7 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
+@reversion.register(exclude=["search_vector"], follow=["bylines"])
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -177,8 +174,8 @@ class Article(models.Model):
     word_count = models.PositiveIntegerField(default=0, editable=False)
     # Where an imported essay came from (e.g. a Blogger entry id), so re-imports skip it.
     source_id = models.CharField(max_length=255, null=True, blank=True, unique=True, editable=False)
-    # PostgreSQL full-text search; kept up to date by search.refresh_search_vectors (GIN index
-    # created by migration 0007 on PostgreSQL only). Unused on SQLite.
+    # PostgreSQL full-text search, kept up to date by signals.py (GIN index created by
+    # migration 0008 on PostgreSQL only). Unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
     # Approved comments only; kept up to date by comments.services on every status change.
     comment_count = models.PositiveIntegerField(default=0, editable=False)
@@ -209,7 +206,6 @@ class Article(models.Model):
         self.word_count = count_words(self.body_html)
         self.fill_publication_time()
         super().save(*args, **kwargs)
-        refresh_search_vectors([self.pk])
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
@@ -266,6 +262,7 @@ class Article(models.Model):
         return bool(self.updated_at and self.published_at and self.updated_at > self.published_at)
 
 
+@reversion.register()
 class ArticleAuthor(models.Model):
     """An author on an article's byline, in the order the editor set."""
 
@@ -282,15 +279,6 @@ class ArticleAuthor(models.Model):
 
     def __str__(self):
         return f"{self.author} on {self.article}"
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        refresh_search_vectors([self.article_id])
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        refresh_search_vectors([self.article_id])
-        return result
 
 
 class LegacyRedirect(models.Model):

@@ -4,7 +4,7 @@ Design (versioned keys):
 - Every cached page's key contains one site-wide *content version*, a row in the database
   (`ContentVersion`). Any change a reader could see — an essay, byline, author, section, topic
   or image saved or deleted, an essay published or unpublished, a comment approved or taken
-  down — bumps it in the same transaction (signals below, plus explicit bumps where
+  down — bumps it in the same transaction (signals.py, plus explicit bumps where
   `QuerySet.update()` sends no signal). Old entries are never read again and expire on their
   own. Because the version lives with the data, a cache server that restarts, loses writes or
   was down during an edit can never bring back a stale page. Reading it costs one primary-key
@@ -159,29 +159,3 @@ def _private(response):
     patch_cache_control(response, private=True, no_cache=True)
     patch_vary_headers(response, ["Cookie"])
     return response
-
-
-def connect_signals() -> None:
-    """Bump the version whenever something a reader can see is saved or deleted."""
-    from django.db.models.signals import m2m_changed, post_delete, post_save
-
-    from comments.models import Comment
-
-    from .models import Article, ArticleAuthor, Author, Image, Section, Topic
-
-    def changed(sender, **kwargs):
-        bump_version()
-
-    for model in (Article, ArticleAuthor, Author, Image, Section, Topic):
-        post_save.connect(changed, sender=model, dispatch_uid=f"page-cache-save-{model.__name__}")
-        post_delete.connect(changed, sender=model, dispatch_uid=f"page-cache-del-{model.__name__}")
-    m2m_changed.connect(changed, sender=Article.topics.through, dispatch_uid="page-cache-topics")
-
-    def comment_changed(sender, instance, **kwargs):
-        # A new pending or spam comment changes no public page; approvals and removals go
-        # through services.refresh_comment_counts, which bumps explicitly.
-        if instance.status == Comment.Status.APPROVED:
-            bump_version()
-
-    post_save.connect(comment_changed, sender=Comment, dispatch_uid="page-cache-comment")
-    post_delete.connect(changed, sender=Comment, dispatch_uid="page-cache-comment-del")

@@ -37,6 +37,18 @@ def clean_query(raw: str) -> str:
     return " ".join(text.split())[:MAX_QUERY_LENGTH]
 
 
+def plain_body():
+    """The rendered body as text, in SQL: tags and `[image:ID]` lines removed."""
+    return Func(
+        F("body_html"),
+        Value(r"<[^>]+>|\[image:[0-9]+\]"),
+        Value(" "),
+        Value("g"),
+        function="regexp_replace",
+        output_field=TextField(),
+    )
+
+
 def refresh_search_vectors(article_ids) -> None:
     """Recompute the stored search vector of these essays (PostgreSQL only; one UPDATE)."""
     if not is_postgres():
@@ -59,7 +71,7 @@ def refresh_search_vectors(article_ids) -> None:
             weight="B",
             config=config,
         )
-        + SearchVector("body", weight="C", config=config)
+        + SearchVector(plain_body(), weight="C", config=config)
     )
 
 
@@ -73,15 +85,12 @@ def search(articles, query: str):
 def _postgres(articles, query):
     config = settings.SEARCH_CONFIG
     search_query = SearchQuery(query, search_type="websearch", config=config)
-    plain_body = Func(
-        F("body_html"), Value("<[^>]+>"), Value(" "), Value("g"), function="regexp_replace"
-    )
     return (
         articles.filter(search_vector=search_query)
         .annotate(
             rank=SearchRank(F("search_vector"), search_query),
             headline=SearchHeadline(
-                plain_body,
+                plain_body(),
                 search_query,
                 config=config,
                 start_sel=START,

@@ -1,4 +1,5 @@
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max, Q
 
 from .models import Article, Author, Section, Topic
 
@@ -15,7 +16,8 @@ class ArticleSitemap(Sitemap):
         )
 
     def lastmod(self, item):
-        return item.modified_at
+        # A scheduled piece saved last week was not "modified" before it went out.
+        return max(item.modified_at, item.published_at)
 
 
 class ListingSitemap(Sitemap):
@@ -27,7 +29,15 @@ class ListingSitemap(Sitemap):
         self.model = model
 
     def items(self):
-        return self.model.objects.filter(articles__in=Article.objects.published()).distinct()
+        published = Article.objects.published()
+        return (
+            self.model.objects.filter(articles__in=published)
+            .annotate(latest=Max("articles__published_at", filter=Q(articles__in=published)))
+            .order_by("slug")
+        )
+
+    def lastmod(self, item):
+        return item.latest
 
 
 SITEMAPS = {

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.text import Truncator
 
-from articles.feeds import atom, tag_uri
+from articles.feeds import atom, site_tag, tag_uri
 from articles.models import Article
 
 from .models import Comment
@@ -24,6 +24,10 @@ class LatestCommentsFeed(Feed):
 
     def description(self, obj=None):
         return self.title(obj)
+
+    def feed_guid(self, obj=None):
+        # Atom feeds need their own id; the link (the home page) is the essays feed's.
+        return site_tag(2026) + (f"comments/essay/{obj.pk}" if obj else "comments")
 
     def items(self, obj=None):
         comments = Comment.objects.approved().filter(article__in=Article.objects.published())

@@ -48,7 +48,12 @@ if not DEBUG:
 
 SITE_NAME = os.environ.get("SITE_NAME", "The Essay Review")
 # Absolute links in emails (there is no request to build them from when mail is sent).
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000" if DEBUG else "")
+if not DEBUG and not SITE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        "DEBUG is off: set SITE_URL to the site's address, e.g. https://blog.example.org "
+        "(used in emails and as the stable id of feed entries)."
+    )
 # The admin lives at a configurable path; a less obvious one cuts down on drive-by login attempts.
 ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
 

@@ -12,7 +12,8 @@ SETUP = "import django; django.setup(); from django.conf import settings; print(
 
 
 def run_django(**env):
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS"}}
+    unset = {"SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL"}
+    clean = {k: v for k, v in os.environ.items() if k not in unset}
     clean.update(env, DJANGO_SETTINGS_MODULE="config.settings")
     return subprocess.run(
         [sys.executable, "-c", SETUP], cwd=ROOT, env=clean, capture_output=True, text=True
@@ -30,6 +31,7 @@ def test_development_needs_no_variables():
         ({"DEBUG": "0", "ALLOWED_HOSTS": "blog.example.org"}, "SECRET_KEY"),
         ({"DEBUG": "0", "SECRET_KEY": "short", "ALLOWED_HOSTS": "blog.example.org"}, "SECRET_KEY"),
         ({"DEBUG": "0", "SECRET_KEY": "x" * 50}, "ALLOWED_HOSTS"),
+        ({"DEBUG": "0", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "blog.example.org"}, "SITE_URL"),
     ],
 )
 def test_production_refuses_to_start_without_secret_key_and_hosts(env, message):
@@ -39,7 +41,12 @@ def test_production_refuses_to_start_without_secret_key_and_hosts(env, message):
 
 
 def test_production_starts_with_real_settings():
-    result = run_django(DEBUG="0", SECRET_KEY="k" * 50, ALLOWED_HOSTS="blog.example.org")
+    result = run_django(
+        DEBUG="0",
+        SECRET_KEY="k" * 50,
+        ALLOWED_HOSTS="blog.example.org",
+        SITE_URL="https://blog.example.org",
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
 

@@ -166,3 +166,67 @@ def test_lone_surrogates_and_bad_bytes_in_the_query_string(client, essays):
 def test_long_queries_are_cut_to_a_usable_length(client):
     response = client.get(SEARCH, {"q": "word " * 300})
     assert len(response.context["query"]) <= search.MAX_QUERY_LENGTH
+
+
+@postgres_only
+def test_search_vector_follows_every_write_path(client):
+    author = make_author("Halvard Lindqvist")
+    article = make_article("Plain title", authors=[author], body="nothing special")
+    assert titles(client.get(SEARCH, {"q": "Lindqvist"})) == ["Plain title"]
+    article.bylines.all().delete()  # the byline removed in the admin
+    assert titles(client.get(SEARCH, {"q": "Lindqvist"})) == []
+
+
+@postgres_only
+def test_restoring_a_revision_outside_the_admin_restores_what_is_searched(client):
+    import reversion
+    from reversion.models import Version
+
+    article = make_article("Alpha")
+    with reversion.create_revision():
+        article.save()
+    article.title = "Beta"
+    with reversion.create_revision():
+        article.save()
+    Version.objects.get_for_object(article).last().revert()  # back to "Alpha" (a raw save)
+    assert titles(client.get(SEARCH, {"q": "alpha"})) == ["Alpha"]
+    assert titles(client.get(SEARCH, {"q": "beta"})) == []
+
+
+@postgres_only
+def test_imported_and_demo_essays_are_searchable(client):
+    from django.core.management import call_command
+
+    call_command("load_demo")
+    assert titles(client.get(SEARCH, {"q": "aqueduct"}))
+
+
+@postgres_only
+def test_image_codes_and_link_addresses_are_not_searched(client):
+    make_article("Linked", body="See [the report](https://zzqq.example.org/x).\n\n[image:42]")
+    assert titles(client.get(SEARCH, {"q": "zzqq"})) == []
+    assert titles(client.get(SEARCH, {"q": "report"})) == ["Linked"]
+
+
+@postgres_only
+def test_full_text_queries_use_the_gin_index():
+    make_article("Indexed")
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute(
+            "EXPLAIN SELECT id FROM articles_article "
+            "WHERE search_vector @@ websearch_to_tsquery('english', 'harbour')"
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("SET enable_seqscan = on")
+    assert "article_search_gin" in plan
+
+
+@postgres_only
+def test_a_misspelt_search_config_is_reported_by_the_system_check(settings):
+    from articles.checks import search_config_exists
+
+    assert search_config_exists(None, databases=["default"]) == []
+    settings.SEARCH_CONFIG = "englsh"
+    errors = search_config_exists(None, databases=["default"])
+    assert [e.id for e in errors] == ["articles.E001"]

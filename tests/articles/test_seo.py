@@ -120,10 +120,10 @@ def test_every_feed_parses_in_rss_and_atom_with_stable_guids(client, feeds_data)
         assert parsed.version in ("rss20", "atom10"), url
         assert parsed.entries, url
         entry = parsed.entries[0]
-        assert entry.id.startswith("tag:127.0.0.1,"), (url, entry.id)
+        assert entry.id.startswith("tag:localhost,"), (url, entry.id)
         assert entry.get("published_parsed") or entry.get("updated_parsed")
     essay_entry = feedparser.parse(client.get(reverse("articles:feed")).content).entries[0]
-    assert essay_entry.id == f"tag:127.0.0.1,{article.created_at:%Y}:essay/{article.pk}"
+    assert essay_entry.id == f"tag:localhost,{article.created_at:%Y}:essay/{article.pk}"
     article.slug = "a-new-slug"
     article.save()
     again = feedparser.parse(client.get(reverse("articles:feed")).content).entries[0]
@@ -147,3 +147,44 @@ def test_feed_autodiscovery_links(client, feeds_data):
     html = client.get(author.get_absolute_url()).text
     atom = reverse("articles:author-feed-atom", args=[author.slug])
     assert f'type="application/atom+xml" title="{author.name} (Atom)" href="{atom}"' in html
+
+
+def test_summary_feeds_escape_the_standfirst(client):
+    make_article(standfirst="Why 3 < 4 & <em>emphasis</em> is text")
+    for name in ("articles:feed", "articles:feed-atom"):
+        entry = feedparser.parse(client.get(reverse(name)).content).entries[0]
+        assert entry.summary == "Why 3 &lt; 4 &amp; &lt;em&gt;emphasis&lt;/em&gt; is text"
+
+
+def test_every_atom_feed_has_its_own_id(client, feeds_data):
+    ids = set()
+    for url in every_feed(feeds_data):
+        parsed = feedparser.parse(client.get(url).content)
+        if parsed.version == "atom10":
+            ids.add(parsed.feed.id)
+    assert len(ids) == 6
+
+
+def test_listing_sitemaps_have_lastmod_from_their_newest_essay(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    topic = make_topic()
+    newest = make_article(topics=[topic], published_at=timezone.now() - timedelta(days=2))
+    make_article(topics=[topic], published_at=timezone.now() - timedelta(days=9))
+    xml = client.get(reverse("django.contrib.sitemaps.views.sitemap", args=["topics"])).text
+    assert f"<lastmod>{newest.published_at.date().isoformat()}</lastmod>" in xml
+    index = client.get(reverse("sitemap")).text
+    assert "<lastmod>" in index
+
+
+def test_sitemap_lastmod_of_a_scheduled_then_published_essay_is_its_publication(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    article = make_article(published_at=timezone.now() - timedelta(days=1))
+    Article.objects.filter(pk=article.pk).update(modified_at=timezone.now() - timedelta(days=6))
+    xml = client.get(reverse("django.contrib.sitemaps.views.sitemap", args=["essays"])).text
+    assert f"<lastmod>{article.published_at.date().isoformat()}</lastmod>" in xml

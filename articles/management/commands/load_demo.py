@@ -6,7 +6,6 @@ from django.utils import timezone
 
 from articles import demo_data
 from articles.models import Article, ArticleAuthor, Author, Section, Topic
-from articles.search import refresh_search_vectors
 from comments.models import Comment
 from comments.services import refresh_comment_counts
 from comments.spam import POLICY_ALL
@@ -45,12 +44,11 @@ class Command(BaseCommand):
                 status=essay["status"],
                 published_at=now - timedelta(days=essay["days_ago"]),
             )
-            ArticleAuthor.objects.bulk_create(
-                ArticleAuthor(article=article, author=authors[slug], position=position)
-                for position, slug in enumerate(essay["authors"])
-            )
+            for position, slug in enumerate(essay["authors"]):
+                ArticleAuthor.objects.create(
+                    article=article, author=authors[slug], position=position
+                )
             article.topics.set([topics[slug] for slug in essay["topics"]])
-            refresh_search_vectors([article.pk])  # bulk_create skipped the bylines' save()
             self.add_comments(article)
             created += 1
         self.stdout.write(self.style.SUCCESS(f"Demo content loaded: {created} new essays."))
