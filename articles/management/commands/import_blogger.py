@@ -1,4 +1,3 @@
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -6,6 +5,7 @@ from django.db import DatabaseError
 
 from articles.importers import blogger
 from articles.importers.store import store_blogger_export
+from articles.management.progress import progress_bar
 
 
 class Command(BaseCommand):
@@ -28,11 +28,11 @@ class Command(BaseCommand):
             parsed = blogger.parse(data)
         except blogger.ExportError as exc:
             raise CommandError(f"{export} was not imported: {exc}") from exc
+        progress = progress_bar(self.stderr)
         try:
-            summary = store_blogger_export(parsed, section_name=section, progress=self.progress)
+            summary = store_blogger_export(parsed, section_name=section, progress=progress)
         except DatabaseError as exc:
             raise CommandError(f"{export} was not imported (nothing was saved): {exc}") from exc
-        self.stderr.write("")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Imported {summary.posts} posts, {summary.drafts} drafts and "
@@ -43,11 +43,3 @@ class Command(BaseCommand):
         )
         for what, why in summary.skipped:
             self.stdout.write(f"  skipped {what}: {why}")
-
-    def progress(self, done: int, total: int) -> None:
-        width = 30
-        filled = width * done // max(total, 1)
-        bar = "#" * filled + "." * (width - filled)
-        self.stderr.write(f"\r[{bar}] {done}/{total}", ending="")
-        if hasattr(sys.stderr, "flush"):
-            sys.stderr.flush()
