@@ -191,6 +191,8 @@ IMAGE_RENDITION_WIDTHS = (480, 960, 1600)
 SEARCH_CONFIG = os.environ.get("SEARCH_CONFIG", "english")
 # Feeds carry the whole essay (true) or the standfirst only (false).
 FEED_FULL_CONTENT = env_bool("FEED_FULL_CONTENT", False)
+# Anchors for bench/run only (config/bench.py); off everywhere else.
+BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
 ARTICLES_PER_PAGE = int(os.environ.get("ARTICLES_PER_PAGE", "10"))
 # Words per minute for the reading time shown on every essay.
 READING_WORDS_PER_MINUTE = 230

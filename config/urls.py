@@ -26,6 +26,11 @@ urlpatterns = [
     path("", include("comments.urls")),
 ]
 
+if settings.BENCH_ENDPOINTS:
+    from config import bench
+
+    urlpatterns = bench.urlpatterns + urlpatterns
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

@@ -64,3 +64,8 @@ def test_postgres_url_uses_persistent_connections():
     engine, max_age = result.stdout.split()
     assert engine == "django.db.backends.postgresql"
     assert int(max_age) > 0
+
+
+def test_benchmark_endpoints_are_off_unless_asked_for(client, db):
+    assert client.get("/__bench__/hello/").status_code == 404
+    assert client.get("/__bench__/template/").status_code == 404

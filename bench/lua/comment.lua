@@ -1,0 +1,36 @@
+-- POST comments to one essay; every text is unique (no duplicate refusals); counts statuses.
+-- Environment: COMMENT_PATH, CSRF (a 32-character secret used as cookie and form token),
+-- FORM_TOKEN (the signed comment-form token, issued more than 3 seconds before the run).
+local path, csrf, token = os.getenv("COMMENT_PATH"), os.getenv("CSRF"), os.getenv("FORM_TOKEN")
+local threads, counter, ok, other = {}, 0, 0, 0
+local id = 0
+
+setup = function(thread)
+  id = id + 1
+  thread:set("id", id)
+  threads[#threads + 1] = thread
+end
+
+request = function()
+  counter = counter + 1
+  local body = "csrfmiddlewaretoken=" .. csrf .. "&name=Bench+reader&email=bench" .. id ..
+    "%40example.org&website=&leave_blank=&parent=&token=" .. token ..
+    "&text=A+benchmark+comment+number+" .. id .. "-" .. counter .. "+about+harbours."
+  return wrk.format("POST", path, {
+    ["Content-Type"] = "application/x-www-form-urlencoded",
+    ["Cookie"] = "csrftoken=" .. csrf,
+  }, body)
+end
+
+response = function(status)
+  if status == 302 then ok = ok + 1 else other = other + 1 end
+end
+
+done = function()
+  local accepted, refused = 0, 0
+  for _, thread in ipairs(threads) do
+    accepted = accepted + thread:get("ok")
+    refused = refused + thread:get("other")
+  end
+  io.write(string.format("COMMENTS accepted=%d other=%d\n", accepted, refused))
+end
