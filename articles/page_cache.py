@@ -37,6 +37,9 @@ from django.utils.http import http_date
 logger = logging.getLogger(__name__)
 CSRF_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
 CSRF_HOLE = b'name="csrfmiddlewaretoken" value="\x00csrf\x00"'
+# The comment form's signed timestamp must be fresh too, or "posted too fast" could not work.
+FORM_TOKEN_FIELD = re.compile(rb'name="token" value="([^"]*)"')
+FORM_TOKEN_HOLE = re.compile(rb'name="token" value="\x00form:(\d+)\x00"')
 PERSONAL_SESSION_KEYS = ("_auth_user_id", "my_comments")
 
 
@@ -125,6 +128,7 @@ def _entry(response) -> dict | None:
     if any(name != settings.CSRF_COOKIE_NAME for name in response.cookies):
         return None
     content = CSRF_FIELD.sub(CSRF_HOLE, response.content)
+    content = FORM_TOKEN_FIELD.sub(_form_token_hole, content)
     return {
         "content": content,
         "content_type": response["Content-Type"],
@@ -134,11 +138,25 @@ def _entry(response) -> dict | None:
     }
 
 
+def _form_token_hole(match) -> bytes:
+    from comments.forms import article_of_token
+
+    article_id = article_of_token(match.group(1).decode())
+    return b'name="token" value="\x00form:%d\x00"' % article_id if article_id else match.group(0)
+
+
+def _fresh_form_token(match) -> bytes:
+    from comments.forms import make_token_for
+
+    return b'name="token" value="%s"' % make_token_for(int(match.group(1))).encode()
+
+
 def _serve(request, entry) -> HttpResponse:
     content = entry["content"]
     if entry["personal"]:
         token = get_token(request).encode()
         content = content.replace(CSRF_HOLE, CSRF_HOLE.replace(b"\x00csrf\x00", token))
+        content = FORM_TOKEN_HOLE.sub(_fresh_form_token, content)
     return _headers(HttpResponse(content, content_type=entry["content_type"]), entry)
 
 

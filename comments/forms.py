@@ -18,7 +18,19 @@ class TamperedToken(Exception):
 
 
 def make_token(article) -> str:
-    return signing.dumps({"a": article.pk, "t": int(time.time())}, salt=TOKEN_SALT)
+    return make_token_for(article.pk)
+
+
+def make_token_for(article_id: int) -> str:
+    """The form's signed token: which essay, and when the form was handed out."""
+    return signing.dumps({"a": article_id, "t": int(time.time())}, salt=TOKEN_SALT)
+
+
+def article_of_token(token: str) -> int | None:
+    try:
+        return int(signing.loads(token, salt=TOKEN_SALT)["a"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
 
 
 def reject_control_characters(value: str) -> None:

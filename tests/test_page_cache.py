@@ -157,3 +157,18 @@ def test_pages_are_not_stale_after_the_cache_missed_a_change(settings):
     article.title = "Edited during the outage"
     article.save()  # the cache is never told; the version in the database moves anyway
     assert "Edited during the outage" in reader.get(HOME).text
+
+
+def test_cached_pages_hand_out_a_fresh_comment_form_timestamp(monkeypatch):
+    from comments import forms
+
+    article = make_article()
+    Client().get(article.get_absolute_url())  # cached now, with the token of this moment
+    later = forms.time.time() + 3600
+    monkeypatch.setattr(forms.time, "time", lambda: later)
+    page = Client().get(article.get_absolute_url()).text
+    token = re.search(r'name="token" value="([^"]+)"', page)[1]
+    from django.core import signing
+
+    payload = signing.loads(token, salt=forms.TOKEN_SALT)
+    assert payload == {"a": article.pk, "t": int(later)}

@@ -2,12 +2,13 @@
 -- Environment: COMMENT_PATH, CSRF (a 32-character secret used as cookie and form token),
 -- FORM_TOKEN (the signed comment-form token, issued more than 3 seconds before the run).
 local path, csrf, token = os.getenv("COMMENT_PATH"), os.getenv("CSRF"), os.getenv("FORM_TOKEN")
-local threads, counter, ok, other = {}, 0, 0, 0
-local id = 0
+-- Globals on purpose: wrk reads per-thread counters with thread:get(), which sees globals only.
+threads, counter, ok, other, id = {}, 0, 0, 0, 0
+local next_id = 0
 
 setup = function(thread)
-  id = id + 1
-  thread:set("id", id)
+  next_id = next_id + 1
+  thread:set("id", next_id)
   threads[#threads + 1] = thread
 end
 
