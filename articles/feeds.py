@@ -92,7 +92,7 @@ class OwnedFeed(LatestEssaysFeed):
         return get_object_or_404(self.owner_model, slug=slug)
 
     def filter_articles(self, articles, obj):
-        return articles.filter(**{self.owner_filter: obj}).distinct()
+        return articles.filter(**{self.owner_filter: obj})
 
 
 class SectionFeed(OwnedFeed):

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.files.storage import default_storage
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -132,6 +132,52 @@ class ArticleQuerySet(models.QuerySet):
     def scheduled(self):
         """Published pieces whose time has not come yet (the admin shows them as scheduled)."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def previous_to(self, article):
+        """The essay published just before this one (ties broken by id, as in the lists).
+
+        A range from the essay's own time, not an OR of two conditions, so PostgreSQL walks
+        the (status, published_at) index and stops at the first row.
+        """
+        return (
+            self.filter(published_at__lte=article.published_at)
+            .exclude(published_at=article.published_at, pk__gte=article.pk)
+            .order_by("-published_at", "-pk")
+            .only("title", "slug", "published_at")
+            .first()
+        )
+
+    def next_to(self, article):
+        return (
+            self.filter(published_at__gte=article.published_at)
+            .exclude(published_at=article.published_at, pk__lte=article.pk)
+            .order_by("published_at", "pk")
+            .only("title", "slug", "published_at")
+            .first()
+        )
+
+    def related_to(self, article, limit=3, candidates=60):
+        """Essays sharing the most topics with this one, newest first among equals.
+
+        Only the newest essays in those topics (`candidates`) are considered, walking the
+        publication-date index, so the cost stays small however large a topic grows.
+        """
+        topic_ids = [topic.pk for topic in article.topics.all()]
+        if not topic_ids:
+            return []
+        in_topics = Article.topics.through.objects.filter(
+            article=OuterRef("pk"), topic_id__in=topic_ids
+        )
+        shared_count = in_topics.order_by().values("article").annotate(n=Count("pk")).values("n")
+        newest = (
+            self.exclude(pk=article.pk)
+            .filter(Exists(in_topics))
+            .order_by("-published_at", "-pk")
+            .annotate(shared=Subquery(shared_count))  # computed for the candidates only
+            .select_related("section")
+            .only("title", "slug", "published_at", "section__name", "section__slug")
+        )
+        return sorted(newest[:candidates], key=lambda a: -a.shared)[:limit]  # stable sort
 
     def with_byline(self):
         """Everything a list item or article header shows, in a fixed number of queries."""

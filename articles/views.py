@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
@@ -46,7 +46,8 @@ class FilteredListView(ArticleListView):
         return get_object_or_404(self.owner_model, slug=self.kwargs["slug"])
 
     def get_queryset(self):
-        return super().get_queryset().filter(**{self.owner_filter: self.owner}).distinct()
+        # One section, topic or author: the join yields each essay once, no DISTINCT needed.
+        return super().get_queryset().filter(**{self.owner_filter: self.owner})
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(owner=self.owner, **kwargs)
@@ -91,39 +92,14 @@ class ArticleDetailView(DetailView):
         context["byline_authors"] = article.author_list
         context["article_topics"] = list(article.topics.all())
         if article.is_live:
-            # Ties on published_at (bulk-published essays) are broken by id, as in the lists.
-            when, pk = article.published_at, article.pk
-            siblings = Article.objects.published()
-            context["previous_article"] = (
-                siblings.filter(Q(published_at__lt=when) | Q(published_at=when, pk__lt=pk))
-                .order_by("-published_at", "-pk")
-                .first()
-            )
-            context["next_article"] = (
-                siblings.filter(Q(published_at__gt=when) | Q(published_at=when, pk__gt=pk))
-                .order_by("published_at", "pk")
-                .first()
-            )
-        context["related_articles"] = self.related_articles(article)
+            published = Article.objects.published()
+            context["previous_article"] = published.previous_to(article)
+            context["next_article"] = published.next_to(article)
+        context["related_articles"] = Article.objects.published().related_to(article)
         if article.is_live:
             context["jsonld"] = article_jsonld(self.request, article, context["byline_authors"])
         context.update(comment_context(self.request, article, form=self.comment_form))
         return context
-
-    @staticmethod
-    def related_articles(article, limit=3):
-        """Essays sharing the most topics with this one, newest first among equals."""
-        topic_ids = [topic.pk for topic in article.topics.all()]
-        if not topic_ids:
-            return []
-        return list(
-            Article.objects.published()
-            .filter(topics__in=topic_ids)
-            .exclude(pk=article.pk)
-            .annotate(shared_topics=Count("topics"))
-            .select_related("section")
-            .order_by("-shared_topics", "-published_at")[:limit]
-        )
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)

@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.core import signing  # noqa: E402
 
+from articles.management.commands.generate_load_data import WORDS  # noqa: E402
 from articles.models import Article, Topic  # noqa: E402
 from comments.forms import TOKEN_SALT  # noqa: E402
 from comments.models import Comment  # noqa: E402
@@ -44,6 +45,11 @@ session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
 session["_auth_user_hash"] = admin.get_session_auth_hash()
 session.create()
 
+# A search a reader might make: two of the rarer words of one essay (common words match all).
+common = set(WORDS)
+words = [w.strip(".,").lower() for w in published.order_by("pk").first().body.split()]
+rare = [w for w in dict.fromkeys(words) if w not in common][:2]
+print(f"export SEARCH_QUERY='{'+'.join(rare)}'")
 print(f"export TOPIC_PATH=/topics/{topic.slug}/")
 print(f"export COMMENT_PATH=/essays/{target.slug}/comments/")
 print(f"export COMMENT_ARTICLE_ID={target.pk}")

@@ -5,6 +5,7 @@ local path, csrf, token = os.getenv("COMMENT_PATH"), os.getenv("CSRF"), os.geten
 -- Globals on purpose: wrk reads per-thread counters with thread:get(), which sees globals only.
 threads, counter, ok, other, id = {}, 0, 0, 0, 0
 local next_id = 0
+local run = tostring(os.time()) .. tostring(math.random(1000000))  -- unique per wrk run
 
 setup = function(thread)
   next_id = next_id + 1
@@ -14,9 +15,9 @@ end
 
 request = function()
   counter = counter + 1
-  local body = "csrfmiddlewaretoken=" .. csrf .. "&name=Bench+reader&email=bench" .. id ..
+  local body = "csrfmiddlewaretoken=" .. csrf .. "&name=Bench+reader&email=bench" .. run .. id ..
     "%40example.org&website=&leave_blank=&parent=&token=" .. token ..
-    "&text=A+benchmark+comment+number+" .. id .. "-" .. counter .. "+about+harbours."
+    "&text=A+benchmark+comment+" .. run .. "-" .. id .. "-" .. counter .. "+about+harbours."
   return wrk.format("POST", path, {
     ["Content-Type"] = "application/x-www-form-urlencoded",
     ["Cookie"] = "csrftoken=" .. csrf,

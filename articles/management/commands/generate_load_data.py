@@ -32,10 +32,17 @@ WORDS = [
     "modest", "durable", "fragile", "local", "national", "ordinary",
 ]  # fmt: skip
 BATCH = 2000
+# Real prose mixes a few common words with many rare ones; without rare words every essay would
+# match every search. Three thousand made-up words (e.g. "tovarel") give each about 3% of essays.
+SYLLABLES = ["ka", "lo", "mer", "tov", "ar", "el", "vin", "dra", "su", "pel", "ron", "ith"]
+RARE = sorted({
+    "".join(random.Random(n).choices(SYLLABLES, k=3)) + str(n % 7 or "")
+    for n in range(3000)
+})  # fmt: skip
 
 
 def sentence(rng, n):
-    words = rng.choices(WORDS, k=n)
+    words = [rng.choice(RARE) if rng.random() < 0.25 else rng.choice(WORDS) for _ in range(n)]
     return " ".join(words).capitalize() + "."
 
 
