@@ -30,7 +30,11 @@ def content_changed(sender, **kwargs):
     bump_version()
 
 
-def comment_changed(sender, instance, **kwargs):
+def comment_changed(sender, instance, raw=False, **kwargs):
+    if raw:  # loaded from a backup or fixture: recount its essay (articles load first)
+        from comments.services import refresh_comment_counts
+
+        refresh_comment_counts(article_ids=[instance.article_id])
     # A new pending or spam comment changes no public page; approvals and removals go through
     # comments.services.refresh_comment_counts, which bumps the version itself.
     if instance.status == instance.Status.APPROVED:

@@ -74,15 +74,16 @@ def moderate_comments(*, comments, status: str, moderator) -> int:
     Rows are locked first so two moderators acting at once leave each comment in one state.
     Nothing is deleted: spam and removed comments can be restored. Returns how many changed.
     """
-    now = timezone.now()
     locked = list(
         Comment.objects.select_for_update(of=("self",))
         .filter(pk__in=[c.pk for c in comments])
+        .order_by("pk")  # one locking order for everybody: no deadlocks
         .exclude(status=status)
         .select_related("article", "in_reply_to")
     )
     if not locked:
         return 0
+    now = timezone.now()  # after the locks: the later moderator's action is the later record
     Comment.objects.filter(pk__in=[c.pk for c in locked]).update(
         status=status, moderated_by=moderator, moderated_at=now
     )

@@ -1,0 +1,23 @@
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.views.defaults import server_error as default_server_error
+
+RETRY_AFTER_SECONDS = 30
+
+
+def server_error(request, *args, **kwargs):
+    """500 page, except when the database is unreachable: then a friendly 503 to retry later.
+
+    Persistent connections are health-checked (CONN_HEALTH_CHECKS), so once the database is
+    back the next request simply works.
+    """
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        response["Cache-Control"] = "no-store"
+        return response
+    return default_server_error(request, *args, **kwargs)
