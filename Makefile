@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test install dev lint format migrate clean
+.PHONY: run test install dev lint format migrate clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ $(VNU_JAR):
 
 test: dev $(VNU_JAR)
 	$(BIN)/pytest
+
+# PNGs of the key pages (desktop and phone) into docs/screenshots/; needs Chromium.
+screenshots: dev
+	$(BIN)/pytest tests/browser/test_screenshots.py -m screenshots -q
 
 lint: dev
 	$(BIN)/ruff check .
