@@ -57,7 +57,22 @@ def make_article(
     return article
 
 
+def ensure_groups():
+    """Re-create the groups the data migrations made: transactional tests flush the database."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for module, function in [
+        ("articles.migrations.0002_editors_group", "create_editors_group"),
+        ("articles.migrations.0005_editors_manage_images", "grant"),
+        ("comments.migrations.0002_moderators_group", "create_moderators_group"),
+    ]:
+        getattr(import_module(module), function)(apps, None)
+
+
 def make_editor(username="editor"):
+    ensure_groups()
     user = get_user_model().objects.create_user(username, password="pw-editor-1", is_staff=True)
     user.groups.add(Group.objects.get(name="Editors"))
     return user
@@ -105,6 +120,7 @@ def comment_data(article, *, seconds_ago=60, **overrides):
 
 
 def make_moderator(username="moderator"):
+    ensure_groups()
     user = get_user_model().objects.create_user(
         username, password="pw-moderator-1", is_staff=True, email=f"{username}@example.org"
     )

@@ -52,6 +52,9 @@ def site(live_server, settings, transactional_db):
     from django.contrib.auth.models import Group
     from django.core.management import call_command
 
+    from tests.factories import ensure_groups
+
+    ensure_groups()
     settings.COMMENTS_MIN_SECONDS = 0  # a test types faster than a person
     call_command("load_demo", verbosity=0)
     User = get_user_model()
@@ -67,9 +70,23 @@ def site(live_server, settings, transactional_db):
 def watch(page):
     """Fails the test on any console error or failed request of the pages visited."""
     problems = []
-    page.on("console", lambda msg: msg.type == "error" and problems.append(f"console: {msg.text}"))
+    page.on(
+        "console",
+        lambda msg: (
+            msg.type == "error"
+            and not msg.location.get("url", "").endswith("/favicon.ico")  # the admin has none
+            and problems.append(f"console: {msg.text} {msg.location}")
+        ),
+    )
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    page.on("requestfailed", lambda request: problems.append(f"failed: {request.url}"))
+    page.on(
+        "requestfailed",
+        # A request cut short because the page moved on (a redirect, a click) is not a failure.
+        lambda request: (
+            request.failure != "net::ERR_ABORTED"
+            and problems.append(f"failed: {request.url} {request.failure}")
+        ),
+    )
     page.on(
         "response",
         lambda response: (

@@ -20,7 +20,7 @@ def violations(page):
 def form_with_errors(page, site):
     page.goto(site.url + ESSAY)
     page.evaluate("document.querySelector('.comment-form').noValidate = true")
-    page.get_by_label("Email").fill("wrong")
+    page.locator("#id_email").fill("wrong")
     page.get_by_role("button", name="Post comment").click()
     expect(page.get_by_text("Enter a valid email address.")).to_be_visible()
 

@@ -27,7 +27,7 @@ def test_screenshots(site, browser, device):
     page.goto(site.url + ESSAY)
     page.screenshot(path=OUT / f"article-{device}.png", full_page=False)
     page.evaluate("document.querySelector('.comment-form').noValidate = true")
-    page.get_by_label("Email").fill("not-an-email")
+    page.locator("#id_email").fill("not-an-email")
     page.get_by_role("button", name="Post comment").click()
     page.locator("#post-comment").scroll_into_view_if_needed()
     page.screenshot(path=OUT / f"comment-form-errors-{device}.png", full_page=False)
