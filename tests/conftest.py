@@ -37,3 +37,30 @@ def moderator_client(client, db):
 
     client.force_login(make_moderator())
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_content_types():
+    """Transactional tests flush and re-create content types with new ids; forget cached ones."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+    yield
+    ContentType.objects.clear_cache()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Transactional tests (live server, browser, load) last, after every `db` test.
+
+    pytest-django sorts them so, but pytest-playwright re-sorts by browser afterwards; a
+    transactional test empties the database when it ends, so it must not run before others.
+    """
+
+    def transactional(item):
+        marker = item.get_closest_marker("django_db")
+        flagged = bool(marker and marker.kwargs.get("transaction"))
+        fixtures = getattr(item, "fixturenames", [])
+        return flagged or "transactional_db" in fixtures or "live_server" in fixtures
+
+    items.sort(key=transactional)

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from articles.models import Article
 from comments.models import Comment
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 ESSAY = "/essays/quiet-arithmetic-of-bus-lanes/"
 
 

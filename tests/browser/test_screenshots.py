@@ -4,7 +4,10 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = [pytest.mark.screenshots, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.screenshots,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 ESSAY = "/essays/quiet-arithmetic-of-bus-lanes/"

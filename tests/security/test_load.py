@@ -19,7 +19,7 @@ from tests.factories import comment_data, make_article, make_comment, make_moder
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
         "connection.vendor != 'postgresql'", reason="load tests run against PostgreSQL"
     ),
