@@ -19,9 +19,10 @@ def create_moderators_group(apps, schema_editor):
 
     # Permissions are normally created after all migrations have run; make sure they exist now.
     app_config = apps.get_app_config("comments")
+    previous = getattr(app_config, "models_module", None)
     app_config.models_module = True
     create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
+    app_config.models_module = previous  # (also when run with the live app registry)
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
