@@ -146,13 +146,18 @@ def test_an_editor_writes_previews_schedules_publishes_and_restores(site, page, 
     expect(preview_page.locator(".alert")).to_contain_text("unsaved changes")
     preview_page.close()
 
+    page.get_by_role("button", name="Save and continue editing").click()  # a draft first
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+    article = Article.objects.get(title="Written in the browser")
+    assert article.status == "draft" and article.featured_image is not None
+    expect(page.get_by_role("link", name="Preview as readers will see it")).to_be_visible()
+
     page.locator("#id_status").select_option("published")
     page.locator("#id_published_at_0").fill("2099-01-01")
     page.locator("#id_published_at_1").fill("09:00:00")
     page.get_by_role("button", name="Save and continue editing").click()
-    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
-    article = Article.objects.get(title="Written in the browser")
-    assert article.is_scheduled and article.featured_image is not None
+    article.refresh_from_db()
+    assert article.is_scheduled
     page.goto(site.url + "/admin/articles/article/")
     expect(page.locator("tr", has_text="Written in the browser")).to_contain_text("Scheduled for")
 
