@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
@@ -12,6 +13,7 @@ from comments.threads import comment_context
 
 from . import search
 from .models import Article, Author, LegacyRedirect, Section, Topic
+from .pagination import SequentialPaginator
 from .social import social_card
 from .structured_data import article_jsonld
 
@@ -26,6 +28,7 @@ class PublishedArticlesMixin:
 class ArticleListView(PublishedArticlesMixin, ListView):
     template_name = "articles/article_list.html"
     context_object_name = "articles"
+    paginator_class = SequentialPaginator
 
     def get_paginate_by(self, queryset):
         return settings.ARTICLES_PER_PAGE
@@ -134,6 +137,7 @@ class ArchiveIndexView(TemplateView):
 class MonthView(PublishedArticlesMixin, MonthArchiveView):
     template_name = "articles/month.html"
     context_object_name = "articles"
+    paginator_class = SequentialPaginator
     date_field = "published_at"
     month_format = "%m"
     allow_empty = False
@@ -171,6 +175,7 @@ class SearchView(ArticleListView):
     """/search/?q=… — ranked full-text search on PostgreSQL, a simple match on SQLite."""
 
     template_name = "articles/search.html"
+    paginator_class = Paginator  # readers want to know how many essays matched
 
     def get_queryset(self):
         self.query = search.clean_query(self.request.GET.get("q", ""))

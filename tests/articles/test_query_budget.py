@@ -55,3 +55,16 @@ def test_feed_and_sitemap_query_count_is_fixed(client, django_assert_max_num_que
     for url, count in counts.items():
         with django_assert_max_num_queries(count):
             client.get(url)
+
+
+def test_list_pages_never_count_the_whole_archive(client, settings):
+    settings.ARTICLES_PER_PAGE = 2
+    section, topics = add_essays(5)
+    for url in [reverse("articles:home"), section.get_absolute_url(), topics[0].get_absolute_url()]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, {"page": 2})
+        assert 'rel="next"' in response.text and 'rel="prev"' in response.text
+        assert not any("COUNT(" in q["sql"].upper() for q in queries.captured_queries), url
+    last = client.get(reverse("articles:home"), {"page": 3})
+    assert 'rel="next"' not in last.text
+    assert client.get(reverse("articles:home"), {"page": 4}).status_code == 404
