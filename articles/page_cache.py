@@ -23,11 +23,12 @@ import hashlib
 import logging
 import re
 import time
+from datetime import timedelta
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import F, Subquery
+from django.db.models import F, Min
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
@@ -40,19 +41,35 @@ CSRF_HOLE = b'name="csrfmiddlewaretoken" value="\x00csrf\x00"'
 # The comment form's signed timestamp must be fresh too, or "posted too fast" could not work.
 FORM_TOKEN_FIELD = re.compile(rb'name="token" value="([^"]*)"')
 FORM_TOKEN_HOLE = re.compile(rb'name="token" value="\x00form:(\d+)\x00"')
-PERSONAL_SESSION_KEYS = ("_auth_user_id", "my_comments")
+PERSONAL_SESSION_KEYS = ("_auth_user_id", "my_comments", "_messages")
 
 
 def bump_version() -> None:
     """Make every cached page stale, as part of the current transaction."""
-    from .models import Article, ContentVersion
+    from .models import ContentVersion
 
-    due = Article.objects.scheduled().order_by("published_at").values("published_at")[:1]
     updated = ContentVersion.objects.filter(pk=1).update(
-        version=F("version") + 1, next_change=Subquery(due)
+        version=F("version") + 1, next_change=next_timed_change()
     )
     if not updated:
         ContentVersion.objects.get_or_create(pk=1)
+
+
+def next_timed_change():
+    """The next moment pages change with no write: a scheduled essay goes live, or an essay's
+    comments close (COMMENTS_CLOSE_AFTER_DAYS)."""
+    from .models import Article
+
+    now = timezone.now()
+    moments = [Article.objects.scheduled().aggregate(due=Min("published_at"))["due"]]
+    days = settings.COMMENTS_CLOSE_AFTER_DAYS
+    if days:
+        still_open = Article.objects.published().filter(
+            allow_comments=True, published_at__gt=now - timedelta(days=days)
+        )
+        oldest = still_open.aggregate(oldest=Min("published_at"))["oldest"]
+        moments.append(oldest + timedelta(days=days) if oldest else None)
+    return min((m for m in moments if m), default=None)
 
 
 def current_version() -> int:
@@ -161,8 +178,11 @@ def _serve(request, entry) -> HttpResponse:
 
 
 def _headers(response, entry):
-    response["ETag"] = entry["etag"]
-    response["Last-Modified"] = http_date(entry["modified"])
+    if not entry["personal"]:
+        # Pages with the comment form carry this visitor's CSRF token and a fresh form
+        # timestamp: no validators, so a browser never reuses an old copy with stale tokens.
+        response["ETag"] = entry["etag"]
+        response["Last-Modified"] = http_date(entry["modified"])
     if entry["personal"]:
         # Holds this visitor's CSRF token: browsers may keep it, shared caches may not.
         patch_cache_control(response, private=True, no_cache=True)

@@ -77,7 +77,7 @@ class ArticleFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         value = self.value()
-        if value and value.isdigit():
+        if value and value.isascii() and value.isdigit():
             article = Article.objects.filter(pk=value).only("title").first()
             if article:
                 return [(value, article.title)]
@@ -87,7 +87,8 @@ class ArticleFilter(admin.SimpleListFilter):
         value = self.value()
         if value is None:
             return queryset
-        return queryset.filter(article_id=value) if value.isdigit() else queryset.none()
+        valid = value.isascii() and value.isdigit()
+        return queryset.filter(article_id=value) if valid else queryset.none()
 
 
 class EstimatedCountPaginator(Paginator):

@@ -172,3 +172,24 @@ def test_cached_pages_hand_out_a_fresh_comment_form_timestamp(monkeypatch):
 
     payload = signing.loads(token, salt=forms.TOKEN_SALT)
     assert payload == {"a": article.pk, "t": int(later)}
+
+
+def test_pages_with_the_comment_form_are_never_answered_304():
+    """A browser revalidating an old copy must get fresh tokens, not reuse stale ones."""
+    article = make_article()
+    reader = Client()
+    first = reader.get(article.get_absolute_url())
+    again = reader.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=first.get("ETag", '"x"'))
+    assert again.status_code == 200
+    assert "Last-Modified" not in again
+    assert TOKEN.search(again.text)[1] != TOKEN.search(first.text)[1]
+
+
+def test_comments_close_on_cached_pages_when_their_time_comes(settings, monkeypatch):
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 30
+    article = make_article(published_at=timezone.now() - timedelta(days=29, hours=23))
+    reader = Client()
+    assert 'name="text"' in reader.get(article.get_absolute_url()).text
+    later = timezone.now() + timedelta(hours=2)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert "Comments are closed." in reader.get(article.get_absolute_url()).text

@@ -68,3 +68,33 @@ def test_list_pages_never_count_the_whole_archive(client, settings):
     last = client.get(reverse("articles:home"), {"page": 3})
     assert 'rel="next"' not in last.text
     assert client.get(reverse("articles:home"), {"page": 4}).status_code == 404
+
+
+def test_other_public_pages_cost_fixed_queries(client, django_assert_max_num_queries):
+    from comments.models import Comment
+
+    author = make_author()
+    section, topics = make_section(), [make_topic()]
+
+    def add(n):
+        for _ in range(n):
+            article = make_article(section=section, topics=topics, authors=[author, make_author()])
+            Comment.objects.create(article=article, author_name="R", author_email="r@example.org",
+                                   text="Hi", status="approved")  # fmt: skip
+
+    add(2)
+    first = make_article(authors=[author])
+    when = first.published_at
+    urls = [
+        author.get_absolute_url(),
+        reverse("articles:archive"),
+        reverse("articles:month", kwargs={"year": f"{when:%Y}", "month": f"{when:%m}"}),
+        reverse("articles:search") + "?q=Essay",
+        reverse("comments:feed"),
+        reverse("articles:author-feed", args=[author.slug]),
+    ]
+    baseline = {url: count_queries(client, url) for url in urls}
+    add(12)
+    for url in urls:
+        with django_assert_max_num_queries(baseline[url]):
+            client.get(url)

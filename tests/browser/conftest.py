@@ -56,6 +56,7 @@ def site(live_server, settings, transactional_db):
 
     ensure_groups()
     settings.COMMENTS_MIN_SECONDS = 0  # a test types faster than a person
+    settings.PAGE_CACHE_SECONDS = 3600  # as in production: journeys go through the page cache
     call_command("load_demo", verbosity=0)
     User = get_user_model()
     for name, group in (("editor", "Editors"), ("moderator", "Moderators")):

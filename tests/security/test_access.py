@@ -105,3 +105,17 @@ def test_admin_url_is_configurable():
         [sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True
     )
     assert result.stdout.strip() == "/back-office-7f3a/"
+
+
+def test_one_address_trying_many_usernames_is_locked_out(client, settings):
+    login = reverse("admin:login")
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        client.post(login, {"username": f"guess{n}", "password": "wrong"})
+    assert client.post(login, {"username": "another", "password": "x"}).status_code == 429
+
+
+def test_odd_essay_filter_values_in_the_moderation_queue(world):
+    _, _, clients = world
+    url = reverse("admin:comments_comment_changelist")
+    for value in ["²", "abc", "-1", "99999999"]:
+        assert clients["moderator"].get(url, {"article__id__exact": value}).status_code == 200

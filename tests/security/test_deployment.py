@@ -91,3 +91,14 @@ def test_pages_contain_no_inline_scripts(client):
                 "src=" in attrs or "application/ld+json" in attrs or "application/json" in attrs
             ), attrs
         assert not re.search(r"\son[a-z]+=", html), url
+
+
+@pytest.mark.django_db
+def test_static_files_carry_the_security_headers_too(settings):
+    from django.test import Client
+
+    settings.WHITENOISE_USE_FINDERS = True  # serve from static/ as in development
+    response = Client().get("/static/css/site.css")
+    assert response.status_code == 200
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY" and response["X-Content-Type-Options"] == "nosniff"
