@@ -1,8 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.forms.formsets import all_valid
 from django.http import Http404
 from django.shortcuts import render
@@ -15,7 +13,6 @@ from django.views.decorators.http import require_POST
 from reversion.admin import VersionAdmin
 
 from comments.models import Comment
-from comments.services import refresh_comment_counts
 
 from . import services
 from .images import ImageRejected, prepare_upload
@@ -175,17 +172,8 @@ class ArticleAdmin(VersionAdmin):
     ]
 
     def get_queryset(self, request):
-        # A correlated subquery is counted only for the rows on the page, unlike a JOIN.
-        pending = (
-            Comment.objects.pending()
-            .filter(article=OuterRef("pk"))
-            .order_by()
-            .values("article")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
         queryset = super().get_queryset(request).prefetch_related("bylines__author")
-        return queryset.annotate(pending_comments=Coalesce(Subquery(pending), 0))
+        return queryset.annotate(pending_comments=Comment.objects.pending().count_per_article())
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {
@@ -207,8 +195,6 @@ class ArticleAdmin(VersionAdmin):
         if form.cleaned_data.get("significant_update"):
             obj.updated_at = timezone.now()
         super().save_model(request, obj, form, change)
-        # A restored revision brings back an old comment count; recount from the comments.
-        refresh_comment_counts(article_ids=[obj.pk])
 
     def get_urls(self):
         preview = self.admin_site.admin_view(require_POST(self.preview_view))

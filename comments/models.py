@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from articles.models import Article
@@ -17,6 +18,20 @@ class CommentQuerySet(models.QuerySet):
     def pending(self):
         """The moderation queue."""
         return self.filter(status=Comment.Status.PENDING)
+
+    def count_per_article(self):
+        """An expression for an Article queryset: how many of these comments each essay has.
+
+        A correlated subquery, so it is computed only for the rows used, unlike a JOIN + COUNT.
+        """
+        counts = (
+            self.filter(article=models.OuterRef("pk"))
+            .order_by()
+            .values("article")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return Coalesce(models.Subquery(counts), 0)
 
 
 class Comment(models.Model):

@@ -2,8 +2,6 @@
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from articles.models import Article
@@ -107,15 +105,9 @@ def refresh_comment_counts(*, article_ids) -> None:
     once recount one after the other and the second sees the first's change.
     """
     list(Article.objects.select_for_update().filter(pk__in=article_ids).order_by("pk").values("pk"))
-    approved = (
-        Comment.objects.approved()
-        .filter(article=OuterRef("pk"))
-        .order_by()
-        .values("article")
-        .annotate(n=Count("pk"))
-        .values("n")
+    Article.objects.filter(pk__in=article_ids).update(
+        comment_count=Comment.objects.approved().count_per_article()
     )
-    Article.objects.filter(pk__in=article_ids).update(comment_count=Coalesce(Subquery(approved), 0))
     bump_version()  # counts and comment lists changed on public pages
 
 
