@@ -16,8 +16,8 @@ from comments.models import Comment
 
 from . import services
 from .images import ImageRejected, prepare_upload
-from .models import Article, ArticleAuthor, Author, Image, Section, Topic
-from .rendering import count_words, render_markdown
+from .models import Article, ArticleAuthor, Author, Image, Page, Section, Topic
+from .rendering import count_words, render_body
 
 
 class NamedSlugAdmin(admin.ModelAdmin):
@@ -114,7 +114,7 @@ class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = [
-            "title", "slug", "section", "standfirst", "body", "topics", "status",
+            "title", "slug", "section", "standfirst", "body", "body_format", "topics", "status",
             "published_at", "allow_comments", "seo_title", "seo_description", "featured_image",
         ]  # fmt: skip
 
@@ -147,10 +147,11 @@ class ArticleAdmin(VersionAdmin):
                     "section",
                     "standfirst",
                     "body",
+                    "body_format",
                     "topics",
                     "featured_image",
                 ],
-                "description": "The body is Markdown. Place an uploaded image with a line "
+                "description": "The body is Markdown (imported posts keep their HTML). Place an uploaded image with a line "
                 "reading [image:ID] (Images → “Put in an essay body”).",
             },
         ),  # fmt: skip
@@ -227,7 +228,7 @@ class ArticleAdmin(VersionAdmin):
             add_never_cache_headers(response)
             return response
         article = form.instance
-        article.body_html = render_markdown(article.body)
+        article.body_html = render_body(article.body, article.body_format)
         article.word_count = count_words(article.body_html)
         response = render(
             request,
@@ -295,3 +296,21 @@ class ArticleAdmin(VersionAdmin):
         count = services.unpublish_articles(articles=queryset, user=request.user)
         message = ngettext("%d essay unpublished.", "%d essays unpublished.", count) % count
         self.message_user(request, message, messages.SUCCESS)
+
+
+@admin.register(Page)
+class PageAdmin(VersionAdmin):
+    """About, Contact and the like: linked from every page's footer once published."""
+
+    list_display = ["title", "status", "position", "link"]
+    list_editable = ["position"]
+    list_filter = ["status"]
+    search_fields = ["title", "body"]
+    prepopulated_fields = {"slug": ["title"]}
+    fields = ["title", "slug", "body", "body_format", "status", "position"]
+
+    @admin.display(description="On the site")
+    def link(self, obj):
+        if obj.status != Page.Status.PUBLISHED:
+            return "—"
+        return format_html('<a href="{}">View</a>', obj.get_absolute_url())

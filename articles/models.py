@@ -9,7 +9,14 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from .rendering import count_words, figure_ids, reading_minutes, render_markdown, with_figures
+from .rendering import (
+    BodyFormat,
+    count_words,
+    figure_ids,
+    reading_minutes,
+    render_body,
+    with_figures,
+)
 
 
 class Section(models.Model):
@@ -74,6 +81,8 @@ class Image(models.Model):
     )
     caption = models.CharField(max_length=300, blank=True)
     credit = models.CharField(max_length=200, blank=True)
+    # Where an imported picture was downloaded from, so a re-import never fetches it twice.
+    source_url = models.URLField(max_length=1000, blank=True, db_index=True, editable=False)
     # {"480": {"webp": storage name, "jpeg": storage name}, …}, filled by images.make_renditions.
     renditions = models.JSONField(default=dict, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -195,7 +204,13 @@ class Article(models.Model):
     title = models.CharField("headline", max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     standfirst = models.TextField(help_text="One paragraph shown under the headline.")
-    body = models.TextField(help_text="Markdown.")
+    body = models.TextField(help_text="Markdown, or HTML if the body format says so.")
+    body_format = models.CharField(
+        max_length=10,
+        choices=BodyFormat,
+        default=BodyFormat.MARKDOWN,
+        help_text="Imported posts keep their sanitised HTML, so nothing readers saw is lost.",
+    )
     body_html = models.TextField(editable=False, default="")
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
     authors = models.ManyToManyField(Author, through="ArticleAuthor", related_name="articles")
@@ -218,8 +233,10 @@ class Article(models.Model):
     seo_title = models.CharField("SEO title", max_length=70, blank=True)
     seo_description = models.CharField("SEO description", max_length=160, blank=True)
     word_count = models.PositiveIntegerField(default=0, editable=False)
-    # Where an imported essay came from (e.g. a Blogger entry id), so re-imports skip it.
+    # Where an imported essay came from (e.g. a Blogger entry id), and a digest of the entry
+    # as last imported: a re-import updates the essay only when the export itself changed.
     source_id = models.CharField(max_length=255, null=True, blank=True, unique=True, editable=False)
+    source_digest = models.CharField(max_length=64, blank=True, editable=False)
     # PostgreSQL full-text search, kept up to date by signals.py (GIN index created by
     # migration 0008 on PostgreSQL only). Unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
@@ -248,7 +265,7 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
+        self.body_html = render_body(self.body, self.body_format)
         self.word_count = count_words(self.body_html)
         self.fill_publication_time()
         super().save(*args, **kwargs)
@@ -327,17 +344,109 @@ class ArticleAuthor(models.Model):
         return f"{self.author} on {self.article}"
 
 
+class PageQuerySet(models.QuerySet):
+    def published(self):
+        """The one visibility rule for pages: only published ones are ever public."""
+        return self.filter(status=Page.Status.PUBLISHED)
+
+
+@reversion.register()
+class Page(models.Model):
+    """A standing page (About, Contact), linked from every page's footer."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    body = models.TextField(help_text="Markdown, or HTML if the body format says so.")
+    body_format = models.CharField(max_length=10, choices=BodyFormat, default=BodyFormat.MARKDOWN)
+    body_html = models.TextField(editable=False, default="")
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order in the footer.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+    source_id = models.CharField(max_length=255, null=True, blank=True, unique=True, editable=False)
+    source_digest = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = PageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_body(self.body, self.body_format)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:page", kwargs={"slug": self.slug})
+
+
 class LegacyRedirect(models.Model):
-    """An old address (e.g. Blogger's /2019/03/slug.html) that now answers with a 301."""
+    """An old address (e.g. Blogger's /2019/03/slug.html or /p/about.html) answering 301."""
 
     old_path = models.CharField(max_length=500, unique=True)
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="legacy_paths")
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.CASCADE, related_name="legacy_paths"
+    )
+    page = models.ForeignKey(
+        Page, null=True, blank=True, on_delete=models.CASCADE, related_name="legacy_paths"
+    )
 
     class Meta:
         ordering = ["old_path"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(article__isnull=True, page__isnull=False)
+                | Q(article__isnull=False, page__isnull=True),
+                name="legacy_redirect_one_target",
+            )
+        ]
 
     def __str__(self):
-        return f"{self.old_path} → {self.article}"
+        return f"{self.old_path} → {self.article or self.page}"
+
+
+class ImportRun(models.Model):
+    """One run of an importer, with a journal of what it changed, so it can be undone.
+
+    Imports commit in batches (memory and lock time stay small); if a run fails or is
+    killed, `importers.journal.undo()` deletes what it created and restores what it updated.
+    """
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        UNDONE = "undone", "Undone"
+
+    source = models.CharField(max_length=500)
+    status = models.CharField(max_length=10, choices=Status, default=Status.RUNNING)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self):
+        return f"{self.source} ({self.get_status_display()})"
+
+
+class ImportChange(models.Model):
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="changes")
+    model = models.CharField(max_length=100)  # "app_label.modelname"
+    object_id = models.PositiveBigIntegerField()
+    # The row before the run changed it (Django's JSON serialisation); empty: the run made it.
+    previous = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.model} #{self.object_id}"
 
 
 class ContentVersion(models.Model):

@@ -6,6 +6,7 @@ import re
 import markdown
 import nh3
 from django.conf import settings
+from django.db import models
 from django.template.loader import render_to_string
 from django.utils.html import strip_tags
 
@@ -25,9 +26,39 @@ ALLOWED_ATTRIBUTES = {
     "th": {"align", "scope"},
     "ol": {"start"},
 }
+# Imported HTML also keeps Blogger's line-per-<div> layout and video links (see embeds.js).
+HTML_BODY_TAGS = ALLOWED_TAGS | {"div"}
+HTML_BODY_CLASSES = {"figure": {"embed"}, "a": {"embed-video"}, "p": {"embed-removed"}}
 WORD_RE = re.compile(r"\w[\w'’-]*")
 # `[image:42]` on a line of its own places uploaded image 42 (with its caption and credit).
 IMAGE_TAG_RE = re.compile(r"<p>\[image:(\d+)\]</p>")
+
+
+class BodyFormat(models.TextChoices):
+    MARKDOWN = "markdown", "Markdown"
+    HTML = "html", "HTML"
+
+
+def render_body(text: str, body_format: str) -> str:
+    if body_format == BodyFormat.HTML:
+        return sanitise_html(text)
+    return render_markdown(text)
+
+
+def sanitise_html(html: str) -> str:
+    """An HTML body (an imported post) with only markup that cannot run script."""
+    return nh3.clean(
+        _demote_h1(html),
+        tags=HTML_BODY_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes=HTML_BODY_CLASSES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+
+
+def _demote_h1(html: str) -> str:
+    return re.sub(r"<(/?)h1\b", r"<\1h2", html, flags=re.IGNORECASE)
 
 
 def render_markdown(text: str) -> str:
@@ -38,9 +69,8 @@ def render_markdown(text: str) -> str:
     # No footnotes: they need element ids, which the sanitiser removes.
     extensions = ["tables", "fenced_code", "def_list", "abbr", "sane_lists"]
     html = markdown.markdown(text, extensions=extensions, output_format="html")
-    html = html.replace("<h1", "<h2").replace("</h1>", "</h2>")
     return nh3.clean(
-        html,
+        _demote_h1(html),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},

@@ -44,7 +44,7 @@ def comment_changed(sender, instance, raw=False, **kwargs):
 def connect() -> None:
     from comments.models import Comment
 
-    from .models import Article, ArticleAuthor, Author, Image, Section, Topic
+    from .models import Article, ArticleAuthor, Author, Image, Page, Section, Topic
 
     post_save.connect(article_saved, sender=Article, dispatch_uid="article-saved")
     post_delete.connect(content_changed, sender=Article, dispatch_uid="article-deleted")
@@ -52,7 +52,7 @@ def connect() -> None:
         signal.connect(byline_changed, sender=ArticleAuthor, dispatch_uid=f"byline-{signal}")
     post_save.connect(author_saved, sender=Author, dispatch_uid="author-saved")
     post_delete.connect(content_changed, sender=Author, dispatch_uid="author-deleted")
-    for model in (Image, Section, Topic):
+    for model in (Image, Page, Section, Topic):
         post_save.connect(content_changed, sender=model, dispatch_uid=f"saved-{model.__name__}")
         post_delete.connect(content_changed, sender=model, dispatch_uid=f"del-{model.__name__}")
     m2m_changed.connect(content_changed, sender=Article.topics.through, dispatch_uid="topics")

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max, Q
 
-from .models import Article, Author, Section, Topic
+from .models import Article, Author, Page, Section, Topic
 
 
 class ArticleSitemap(Sitemap):
@@ -18,6 +18,16 @@ class ArticleSitemap(Sitemap):
     def lastmod(self, item):
         # A scheduled piece saved last week was not "modified" before it went out.
         return max(item.modified_at, item.published_at)
+
+
+class PageSitemap(Sitemap):
+    changefreq = "yearly"
+
+    def items(self):
+        return Page.objects.published().order_by("slug").only("slug", "modified_at")
+
+    def lastmod(self, item):
+        return item.modified_at
 
 
 class ListingSitemap(Sitemap):
@@ -45,4 +55,5 @@ SITEMAPS = {
     "sections": ListingSitemap(Section),
     "topics": ListingSitemap(Topic),
     "authors": ListingSitemap(Author),
+    "pages": PageSitemap,
 }

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import feeds, views
+from . import feeds, legacy, views
 from .page_cache import cached_page
 
 app_name = "articles"
@@ -23,11 +23,22 @@ urlpatterns = [
         cached_page(views.MonthView.as_view()),
         name="month",
     ),
+    path("pages/<slug:slug>/", cached_page(views.PageView.as_view(), params=()), name="page"),
+    # Old Blogger addresses (legacy.py).
     re_path(
-        r"^(?P<old_path>[0-9]{4}/[0-9]{2}/[^/]+\.html)$",
-        views.legacy_redirect,
+        r"^(?P<old_path>(?:[0-9]{4}/[0-9]{2}|p)/[^/]+\.html)$",
+        legacy.old_address,
         name="legacy-redirect",
     ),
+    path("feeds/posts/default", legacy.posts_feed, name="legacy-posts-feed"),
+    path("feeds/posts/default/-/<str:label>", legacy.label_feed, name="legacy-label-feed"),
+    path("feeds/comments/default", legacy.comments_feed, name="legacy-comments-feed"),
+    path(
+        "feeds/<int:post_id>/comments/default",
+        legacy.post_comments_feed,
+        name="legacy-post-comments-feed",
+    ),
+    path("search/label/<str:label>", legacy.label_page, name="legacy-label"),
     path("feed/", cached_page(feeds.LatestEssaysFeed(), params=()), name="feed"),
     path("feed/atom/", cached_page(feeds.LatestEssaysAtomFeed(), params=()), name="feed-atom"),
     path(

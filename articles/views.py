@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -12,7 +12,7 @@ from django.views.generic import DetailView, ListView, MonthArchiveView, Templat
 from comments.threads import comment_context
 
 from . import search
-from .models import Article, Author, LegacyRedirect, Section, Topic
+from .models import Article, Author, Page, Section, Topic
 from .pagination import SequentialPaginator
 from .social import social_card
 from .structured_data import article_jsonld
@@ -153,16 +153,6 @@ class MonthView(PublishedArticlesMixin, MonthArchiveView):
             raise Http404("No such month") from exc
 
 
-def legacy_redirect(request, old_path):
-    """Old addresses from an imported blog answer with a permanent redirect."""
-    redirect = get_object_or_404(
-        LegacyRedirect.objects.select_related("article"),
-        old_path=f"/{old_path}",
-        article__in=Article.objects.published(),
-    )
-    return HttpResponsePermanentRedirect(redirect.article.get_absolute_url())
-
-
 def social_image(request, slug):
     """The 1200×630 OpenGraph image of a published essay without a featured image."""
     article = get_object_or_404(Article.objects.published().select_related("section"), slug=slug)
@@ -188,6 +178,16 @@ class SearchView(ArticleListView):
         for article in context["articles"]:
             article.snippet = search.snippet(article, self.query)
         return context
+
+
+class PageView(DetailView):
+    """A standing page (About, Contact); only published ones exist for readers."""
+
+    template_name = "articles/page.html"
+    context_object_name = "page"
+
+    def get_queryset(self):
+        return Page.objects.published()
 
 
 class RobotsView(TemplateView):

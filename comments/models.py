@@ -53,7 +53,7 @@ class Comment(models.Model):
     )
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     author_name = models.CharField("name", max_length=100)
-    author_email = models.EmailField("email")
+    author_email = models.EmailField("email", blank=True)  # empty only for imported comments
     author_url = models.URLField("website", blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
@@ -77,6 +77,7 @@ class Comment(models.Model):
     )
     moderated_at = models.DateTimeField(null=True, blank=True, editable=False)
     source_id = models.CharField(max_length=255, null=True, blank=True, unique=True, editable=False)
+    source_digest = models.CharField(max_length=64, blank=True, editable=False)  # as imported
 
     objects = CommentQuerySet.as_manager()
 

@@ -96,12 +96,17 @@ MIDDLEWARE = [
 # Content-Security-Policy (django-csp): scripts only from this site, never inline; styles may be
 # inline (the admin uses style attributes); nothing may frame the site.
 CSP_EXTRA_IMG_SRC = env_list("CSP_EXTRA_IMG_SRC", [])  # e.g. the S3 media origin
+# Posts imported from Blogger without --copy-images keep showing pictures from Blogger's servers.
+BLOGGER_IMAGE_HOSTS = ["https://*.bp.blogspot.com", "https://*.googleusercontent.com"]
+# Imported videos play, after a reader's click, from the privacy-enhanced players (embeds.js).
+VIDEO_FRAME_SRC = ["https://www.youtube-nocookie.com", "https://player.vimeo.com"]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:", *CSP_EXTRA_IMG_SRC],
+        "img-src": ["'self'", "data:", *BLOGGER_IMAGE_HOSTS, *CSP_EXTRA_IMG_SRC],
+        "frame-src": VIDEO_FRAME_SRC,
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],

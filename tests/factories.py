@@ -66,6 +66,7 @@ def ensure_groups():
     for module, function in [
         ("articles.migrations.0002_editors_group", "create_editors_group"),
         ("articles.migrations.0005_editors_manage_images", "grant"),
+        ("articles.migrations.0013_editors_manage_pages", "grant"),
         ("comments.migrations.0002_moderators_group", "create_moderators_group"),
     ]:
         getattr(import_module(module), function)(apps, None)
