@@ -132,6 +132,8 @@ def read(open_export: Callable[[], BinaryIO], blog: Blog) -> Iterator[Record]:
     """
     with open_export() as stream:
         head = stream.read(64 * 1024)
+        if b"<!ENTITY" in head.split(b"<feed", 1)[0]:  # a DOCTYPE can only come before <feed>
+            raise ExportError("entity declarations are not allowed in an export")
         if blog.repaired:
             head = _declare(head)
         try:
