@@ -17,7 +17,7 @@ from comments.models import Comment
 from . import services
 from .images import ImageRejected, prepare_upload
 from .models import Article, ArticleAuthor, Author, Image, Page, Section, Topic
-from .rendering import count_words, render_body
+from .rendering import BodyFormat, count_words, render_body
 
 
 class NamedSlugAdmin(admin.ModelAdmin):
@@ -103,6 +103,13 @@ class BylineInline(admin.TabularInline):
         return super().get_formset(request, obj, validate_min=True, **kwargs)
 
 
+class OptionalChoiceField(forms.ChoiceField):
+    """Left out of a POST, the field keeps its value: that is no change for History."""
+
+    def has_changed(self, initial, data):
+        return bool(data) and super().has_changed(initial, data)
+
+
 class ArticleAdminForm(forms.ModelForm):
     significant_update = forms.BooleanField(
         required=False,
@@ -111,12 +118,20 @@ class ArticleAdminForm(forms.ModelForm):
         "“Updated” with today’s date. Leave it for typo fixes.",
     )
 
+    # Not required: forms that predate it (and most essays) are Markdown.
+    body_format = OptionalChoiceField(
+        label="Body format", choices=BodyFormat.choices, required=False
+    )
+
     class Meta:
         model = Article
         fields = [
             "title", "slug", "section", "standfirst", "body", "body_format", "topics", "status",
             "published_at", "allow_comments", "seo_title", "seo_description", "featured_image",
         ]  # fmt: skip
+
+    def clean_body_format(self):
+        return self.cleaned_data["body_format"] or self.instance.body_format
 
 
 @admin.register(Article)
