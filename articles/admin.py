@@ -166,8 +166,9 @@ class ArticleAdmin(VersionAdmin):
                     "topics",
                     "featured_image",
                 ],
-                "description": "The body is Markdown (imported posts keep their HTML). Place an uploaded image with a line "
-                "reading [image:ID] (Images → “Put in an essay body”).",
+                "description": "The body is Markdown (imported posts keep their HTML). Place "
+                "an uploaded image with a line reading [image:ID] (Images → “Put in an essay "
+                "body”).",
             },
         ),  # fmt: skip
         (

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('comments', '0004_reply_target'),
+        ("comments", "0004_reply_target"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='comment',
-            name='source_digest',
+            model_name="comment",
+            name="source_digest",
             field=models.CharField(blank=True, editable=False, max_length=64),
         ),
         migrations.AlterField(
-            model_name='comment',
-            name='author_email',
-            field=models.EmailField(blank=True, max_length=254, verbose_name='email'),
+            model_name="comment",
+            name="author_email",
+            field=models.EmailField(blank=True, max_length=254, verbose_name="email"),
         ),
     ]
