@@ -86,6 +86,7 @@ def test_every_public_page_is_valid_html(client, tmp_path):
             comment_data(article),
         ),
     }
+    pages |= imported_blogger_pages(client)
     assert pages["form-errors"].status_code == 200
     assert pages["not-found"].status_code == 404
     errors = check_html({name: r.content for name, r in pages.items()}, tmp_path)
@@ -101,3 +102,28 @@ def test_every_page_has_one_h1_landmarks_and_a_skip_link(client):
         for landmark in ("<header", "<nav", '<main id="main"', "<footer"):
             assert landmark in html, (url, landmark)
         assert 'href="#main">Skip to main content</a>' in html
+
+
+def imported_blogger_pages(client):
+    """An essay and a page as the Blogger importer stores them (kept HTML, not Markdown)."""
+    from articles.importers.blogger_html import clean_post_html
+    from articles.models import Page
+
+    body = clean_post_html(
+        "<div>Line one<br /># not a heading</div><p>Text <span style='font-weight:bold'>bold"
+        "</span> <table class='tr-caption-container'><tbody><tr><td><a href='https://1.bp."
+        "blogspot.com/a/s1600/x.jpg'><img src='http://1.bp.blogspot.com/a/s320/x.jpg' /></a>"
+        "</td></tr><tr><td class='tr-caption'>A caption</td></tr></tbody></table>"
+        "<iframe src='https://www.youtube.com/embed/dQw4w9WgXcQ'></iframe>"
+        "<script src='https://gist.github.com/octo/abc123.js'></script></p>"
+    )
+    article = make_article("Imported from Blogger", body=body)
+    type(article).objects.filter(pk=article.pk).update(body_format="html")
+    article.refresh_from_db()
+    article.save()
+    page = Page.objects.create(title="About", slug="about", body=body, body_format="html",
+                               status=Page.Status.PUBLISHED)  # fmt: skip
+    return {
+        "imported-essay": client.get(article.get_absolute_url()),
+        "page": client.get(page.get_absolute_url()),
+    }
