@@ -9,27 +9,17 @@ from pathlib import Path
 import pytest
 
 from articles.importers.blogger_html import clean_post_html
+from articles.rendering import ALLOWED_ATTRIBUTES, HTML_BODY_CLASSES, HTML_BODY_TAGS
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "blogger"
 ATOM = "{http://www.w3.org/2005/Atom}"
 POST_KIND = "http://schemas.google.com/blogger/2008/kind#post"
 TAKEOUT_TYPE = "{http://schemas.google.com/blogger/2018}type"
 
-VOCABULARY = {
-    "a", "abbr", "b", "blockquote", "br", "cite", "code", "dd", "del", "div", "dl", "dt", "em",
-    "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "li", "ol",
-    "p", "pre", "q", "s", "small", "strong", "sub", "sup", "table", "tbody", "td", "tfoot",
-    "th", "thead", "tr", "ul",
-}  # fmt: skip
-ATTRIBUTES = {
-    "a": {"href", "title"},
-    "abbr": {"title"},
-    "img": {"src", "alt", "title", "width", "height"},
-    "td": {"align"},
-    "th": {"align", "scope"},
-    "ol": {"start"},
-}
-CLASSES = {("figure", "embed"), ("a", "embed-video"), ("p", "embed-removed")}
+# The output must pass the sanitiser that runs when the essay is saved, unchanged.
+VOCABULARY = HTML_BODY_TAGS
+ATTRIBUTES = ALLOWED_ATTRIBUTES
+CLASSES = {(tag, name) for tag, names in HTML_BODY_CLASSES.items() for name in names}
 NOT_IN_A_PARAGRAPH = {"div", "figure", "table", "p", "ul", "ol", "blockquote", "pre", "h2", "hr"}
 
 CAPTIONED = (
