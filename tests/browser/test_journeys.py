@@ -134,7 +134,7 @@ def test_an_editor_writes_previews_schedules_publishes_and_restores(site, page, 
     page.goto(site.url + "/admin/articles/article/add/")
     page.get_by_label("Headline").fill("Written in the browser")
     page.get_by_label("Standfirst").fill("A standfirst typed by an editor.")
-    page.get_by_label("Body").fill("## A part\n\nThe body, in *Markdown*.")
+    page.locator("#id_body").fill("## A part\n\nThe body, in *Markdown*.")
     select2(page, "section", "Field")
     select2(page, "featured_image", "steel")
     select2(page, "bylines-0-author", "Inés")
