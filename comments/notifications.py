@@ -1,18 +1,17 @@
-"""Email about comments. Sent after the comment is committed; a failure is logged, never raised."""
-
-import logging
+"""Email about comments, queued in the outbox of core/mail.py inside the caller's transaction
+and sent by the task worker: a slow or broken mail server never holds up a request."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.text import Truncator
 
+from core.mail import queue_email, single_line
+
 from .models import Comment
 
-logger = logging.getLogger(__name__)
 UNSUBSCRIBE_SALT = "comments.unsubscribe"
 MODERATORS = "Moderators"
 
@@ -38,15 +37,6 @@ def moderator_emails() -> list[str]:
     return sorted(set(group) | set(settings.COMMENTS_NOTIFY_EMAILS))
 
 
-def send(message: EmailMessage, what: str) -> bool:
-    try:
-        message.send()
-    except Exception:  # any backend failure: the comment is already stored
-        logger.exception("Could not send %s", what)
-        return False
-    return True
-
-
 def notify_moderators(comment: Comment) -> bool:
     """One email per newly held comment: article, a short excerpt, reasons and the admin link."""
     recipients = moderator_emails()
@@ -58,12 +48,12 @@ def notify_moderators(comment: Comment) -> bool:
         "admin_url": site_url(reverse("admin:comments_comment_change", args=[comment.pk])),
         "article_url": site_url(comment.article.get_absolute_url()),
     }
-    message = EmailMessage(
-        subject=f"[{settings.SITE_NAME}] Comment held on “{comment.article.title}”",
-        body=render_to_string("comments/email/held.txt", context),
+    return queue_email(
+        key=f"held:{comment.pk}",
         to=recipients,
+        subject=f"[{settings.SITE_NAME}] Comment held on “{single_line(comment.article.title)}”",
+        body=render_to_string("comments/email/held.txt", context),
     )
-    return send(message, f"moderator notice for comment {comment.pk}")
 
 
 def notify_parent_author(reply: Comment) -> bool:
@@ -76,7 +66,7 @@ def notify_parent_author(reply: Comment) -> bool:
         or parent.author_email.lower() == reply.author_email.lower()
     ):
         return False
-    # Claim the notice first so a second approval never sends it again.
+    # Marked in the same transaction as the approval; the outbox key makes it once per reply.
     claimed = Comment.objects.filter(pk=reply.pk, parent_author_notified=False).update(
         parent_author_notified=True
     )
@@ -91,13 +81,14 @@ def notify_parent_author(reply: Comment) -> bool:
         "reply_url": site_url(reply.get_absolute_url()),
         "unsubscribe_url": unsubscribe_url,
     }
-    message = EmailMessage(
-        subject=f"[{settings.SITE_NAME}] New reply to your comment on “{reply.article.title}”",
-        body=render_to_string("comments/email/reply.txt", context),
+    title = single_line(reply.article.title)
+    return queue_email(
+        key=f"reply:{reply.pk}",
         to=[parent.author_email],
+        subject=f"[{settings.SITE_NAME}] New reply to your comment on “{title}”",
+        body=render_to_string("comments/email/reply.txt", context),
         headers={
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
-    return send(message, f"reply notice for comment {reply.pk}")

@@ -1,4 +1,4 @@
-"""Writes with side effects on comments. Each runs in one transaction; email goes after commit."""
+"""Writes with side effects on comments. Each runs in one transaction, emails queued inside it."""
 
 from django.conf import settings
 from django.db import transaction
@@ -16,7 +16,7 @@ def submit_comment(*, article: Article, data: dict, request_meta: dict, user=Non
     """Store a reader's comment with the status the spam rules and the policy give it.
 
     `data` is a valid CommentForm's cleaned_data plus `seconds_on_form`; `request_meta` holds
-    `ip` and `user_agent`. Moderators are emailed about held comments once the row is committed.
+    `ip` and `user_agent`. Moderators are emailed (outbox) about held comments.
     """
     verdict = spam.assess(
         name=data["name"],
@@ -47,9 +47,9 @@ def submit_comment(*, article: Article, data: dict, request_meta: dict, user=Non
     )
     if comment.status == Comment.Status.APPROVED:
         refresh_comment_counts(article_ids=[article.pk])
-        transaction.on_commit(lambda: notifications.notify_parent_author(comment))
+        notifications.notify_parent_author(comment)
     elif comment.status == Comment.Status.PENDING:
-        transaction.on_commit(lambda: notifications.notify_moderators(comment))
+        notifications.notify_moderators(comment)
     return comment
 
 
@@ -93,7 +93,7 @@ def moderate_comments(*, comments, status: str, moderator) -> int:
     if status == Comment.Status.APPROVED:
         for comment in locked:
             comment.status = status
-            transaction.on_commit(lambda c=comment: notifications.notify_parent_author(c))
+            notifications.notify_parent_author(comment)
     return len(locked)
 
 

@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "reversion",
     "axes",
+    "core",  # before django_tasks_db: its db_worker command adds the outbox sweep
+    "django_tasks",
+    "django_tasks_db",
     "articles",
     "comments",
 ]
@@ -202,6 +205,24 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds an SMTP server may take to answer before the send counts as failed and is retried.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+EMAIL_MAX_ATTEMPTS = int(os.environ.get("EMAIL_MAX_ATTEMPTS", "10"))
+EMAIL_RETRY_SECONDS = int(os.environ.get("EMAIL_RETRY_SECONDS", "30"))  # first backoff, doubling
+EMAIL_SEND_LEASE_SECONDS = int(os.environ.get("EMAIL_SEND_LEASE_SECONDS", "0"))  # 0: 6×timeout
+
+# Background work (django-tasks, database backend): email, image renditions, purges. Run the
+# worker with `python manage.py db_worker` (README "Security and operations").
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+TASK_SWEEP_SECONDS = float(os.environ.get("TASK_SWEEP_SECONDS", "30"))
+TASK_STALE_MINUTES = int(os.environ.get("TASK_STALE_MINUTES", "60"))
+# Tasks the worker enqueues on a timer: dotted path → every how many seconds.
+PERIODIC_TASKS = {}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 

@@ -64,3 +64,10 @@ def pytest_collection_modifyitems(items):
         return flagged or "transactional_db" in fixtures or "live_server" in fixtures
 
     items.sort(key=transactional)
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    """Tasks run in the process that enqueues them, except in tests of the queue itself
+    (tests/core/test_tasks.py and the fault tests start a real `db_worker`)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -1,14 +1,18 @@
 """Emails: moderators hear of held comments; commenters who asked hear of approved replies."""
 
 import logging
+from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from comments.models import Comment
 from comments.notifications import unsubscribe_token
+from core.models import OutgoingEmail
+from core.worker import sweep_outbox as retry_due_emails
 from tests.factories import comment_data, make_article, make_comment, make_moderator
 
 pytestmark = pytest.mark.django_db
@@ -61,16 +65,25 @@ def test_extra_notify_addresses_from_settings(client, settings, django_capture_o
     assert mail.outbox[0].to == ["owner@example.org"]
 
 
-def test_email_failure_never_loses_the_comment(
+def test_email_failure_never_loses_the_comment_nor_the_email(
     client, settings, caplog, django_capture_on_commit_callbacks
 ):
     make_moderator("mod")
     settings.EMAIL_BACKEND = "tests.comments.failing_backend.FailingBackend"
-    with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
+    with caplog.at_level(logging.WARNING), django_capture_on_commit_callbacks(execute=True):
         response = post(client, make_article(), text="Still here")
     assert response.status_code == 302
     assert Comment.objects.filter(text="Still here").exists()
-    assert "Could not send moderator notice" in caplog.text
+    email = OutgoingEmail.objects.get()
+    assert email.status == "queued" and email.attempts == 1 and email.sent_at is None
+    assert "SMTP server unreachable" in email.last_error and "retrying" in caplog.text
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # the server is back
+    OutgoingEmail.objects.update(next_attempt_at=timezone.now() - timedelta(minutes=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        retry_due_emails()
+    assert len(mail.outbox) == 1 and "Still here" in mail.outbox[0].body
+    assert OutgoingEmail.objects.get().status == "sent"
 
 
 @pytest.fixture

@@ -1,0 +1,1 @@
+"""System checks for how the site is deployed."""

@@ -1,0 +1,164 @@
+"""Email through an outbox: queued in the caller's transaction, sent by the task worker.
+
+Decision (issue 12): an outbox row rather than a bare `on_commit(task.enqueue)`. The row is
+written in the same transaction as the change that causes the email, so a crash between the
+commit and the enqueue cannot lose it: the worker's sweep (core/worker.py) finds rows that are
+due and sends them. Sending is idempotent: a worker claims a row (status "sending" with a lease)
+before talking to the SMTP server and marks it sent only after the server accepted the message;
+a row whose worker died mid-send is tried again once its lease is over. The one window where a
+second copy is possible is between the server's "250 OK" and our UPDATE (milliseconds); both
+copies then carry the same Message-ID, which mail clients use to fold duplicates.
+"""
+
+import logging
+from datetime import timedelta
+from email.utils import make_msgid
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .models import OutgoingEmail
+
+logger = logging.getLogger(__name__)
+
+
+def single_line(text: str) -> str:
+    """A header value from free text: line breaks (and other control characters) become spaces.
+
+    A newline in an essay title or a commenter's name would otherwise make Django refuse the
+    whole message (BadHeaderError), or worse, start a new header.
+    """
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
+
+
+def queue_email(*, key: str, to: list[str], subject: str, body: str, headers=None) -> bool:
+    """Queue one email; False if an email with this key was queued before (never sent twice).
+
+    Call inside the transaction of the change that causes the email: if it rolls back, so does
+    the email. The worker is told after the commit; if that nudge is lost, its sweep finds the row.
+    """
+    recipients = sorted({address for address in to if address})
+    if not recipients:
+        return False
+    try:
+        with transaction.atomic():
+            email = OutgoingEmail.objects.create(
+                key=key,
+                to=recipients,
+                subject=single_line(subject)[:255],
+                body=body,
+                headers=headers or {},
+                message_id=make_msgid(domain=_mail_domain()),
+            )
+    except IntegrityError:
+        return False
+    transaction.on_commit(lambda: enqueue_delivery(email.pk))
+    return True
+
+
+def enqueue_delivery(email_id: int, *, when=None) -> None:
+    from .tasks import deliver_email  # the task module imports this one
+
+    task = deliver_email
+    if when is not None and task.get_backend().supports_defer:
+        task = task.using(run_after=when)
+    try:
+        task.enqueue(email_id)
+    except Exception:  # the row is safe in the outbox; the worker's sweep will send it
+        logger.warning(
+            "Could not enqueue email %s; the sweep will send it", email_id, exc_info=True
+        )
+
+
+def lease_seconds() -> int:
+    """How long a send may take before another worker may assume the first one died."""
+    return settings.EMAIL_SEND_LEASE_SECONDS or max(60, settings.EMAIL_TIMEOUT * 6)
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min, … doubling, at most an hour between attempts."""
+    return timedelta(seconds=min(3600, settings.EMAIL_RETRY_SECONDS * 2 ** max(0, attempts - 1)))
+
+
+def claim(email_id: int) -> OutgoingEmail | None:
+    """Take a due email for sending, or None if it is sent, being sent, or not due yet."""
+    now = timezone.now()
+    with transaction.atomic():
+        email = (
+            OutgoingEmail.objects.select_for_update(skip_locked=True)
+            .filter(pk=email_id)
+            .due(now)
+            .first()
+        )
+        if email is None:
+            return None
+        email.status = OutgoingEmail.Status.SENDING
+        email.attempts += 1
+        email.lease_until = now + timedelta(seconds=lease_seconds())
+        email.save(update_fields=["status", "attempts", "lease_until"])
+    return email
+
+
+class DeliveryFailed(Exception):
+    """The SMTP server did not take the message; raised once every attempt is used up."""
+
+
+def deliver(email_id: int) -> str:
+    """Send one queued email (the task's body). Returns what happened, for the task result."""
+    email = claim(email_id)
+    if email is None:
+        return "nothing to send"
+    message = EmailMessage(
+        subject=email.subject,
+        body=email.body,
+        to=email.to,
+        headers={**email.headers, "Message-ID": email.message_id},
+    )
+    try:
+        with get_connection(timeout=settings.EMAIL_TIMEOUT) as connection:
+            connection.send_messages([message])
+    except Exception as exc:  # any backend failure: kept, retried later
+        return _failed(email, exc)
+    OutgoingEmail.objects.filter(pk=email.pk).update(
+        status=OutgoingEmail.Status.SENT, sent_at=timezone.now(), lease_until=None, last_error=""
+    )
+    return "sent"
+
+
+def _failed(email: OutgoingEmail, exc: Exception) -> str:
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    given_up = email.attempts >= settings.EMAIL_MAX_ATTEMPTS
+    when = timezone.now() + backoff(email.attempts)
+    OutgoingEmail.objects.filter(pk=email.pk).update(
+        status=OutgoingEmail.Status.FAILED if given_up else OutgoingEmail.Status.QUEUED,
+        next_attempt_at=when,
+        lease_until=None,
+        last_error=error,
+    )
+    if given_up:
+        logger.error("Gave up on email %s after %s attempts: %s", email.pk, email.attempts, error)
+        raise DeliveryFailed(error) from exc
+    logger.warning("Email %s not sent (attempt %s), retrying: %s", email.pk, email.attempts, error)
+    enqueue_delivery(email.pk, when=when)
+    return f"retry at {when:%H:%M:%S}"
+
+
+def retry(emails) -> int:
+    """Queue failed (or stuck) emails again, with a fresh set of attempts."""
+    ids = [email.pk for email in emails if email.status != OutgoingEmail.Status.SENT]
+    OutgoingEmail.objects.filter(pk__in=ids).update(
+        status=OutgoingEmail.Status.QUEUED,
+        attempts=0,
+        next_attempt_at=timezone.now(),
+        lease_until=None,
+    )
+    for email_id in ids:
+        transaction.on_commit(lambda pk=email_id: enqueue_delivery(pk))
+    return len(ids)
+
+
+def _mail_domain() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
