@@ -1,5 +1,7 @@
 """The moderation queue: the comment admin opens on pending comments, newest first."""
 
+from functools import partial
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -18,6 +20,7 @@ from django.views.decorators.http import require_POST
 from articles.models import Article
 
 from . import services, spam
+from .admin_notices import notice_preference_view
 from .models import BlocklistEntry, Comment, ModerationAction
 
 Status = Comment.Status
@@ -181,8 +184,10 @@ class CommentAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         moderate = self.admin_site.admin_view(require_POST(self.moderate_view))
+        notices = self.admin_site.admin_view(partial(notice_preference_view, self))
         return [
             path("<int:pk>/moderate/<str:status>/", moderate, name="comments_comment_moderate"),
+            path("notices/", notices, name="comments_notice_preference"),
             *super().get_urls(),
         ]
 

@@ -168,3 +168,21 @@ class BlocklistEntry(models.Model):
             self.value = self.value.lstrip("@.")
             if "." not in self.value or any(c in self.value for c in " /@"):
                 raise ValidationError({"value": "Enter a domain such as example.com."})
+
+
+class NoticePreference(models.Model):
+    """How a moderator hears of held comments: one email each (the default), a digest, or none."""
+
+    class HeldComments(models.TextChoices):
+        EACH = "each", "An email for each held comment"
+        DIGEST = "digest", "A digest of held comments (see COMMENTS_DIGEST_HOURS)"
+        NONE = "none", "No email; I check the queue myself"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notice_preference"
+    )
+    held_comments = models.CharField(max_length=10, choices=HeldComments, default=HeldComments.EACH)
+    digest_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    def __str__(self):
+        return f"{self.user}: {self.get_held_comments_display()}"

@@ -1,16 +1,20 @@
 """Email about comments, queued in the outbox of core/mail.py inside the caller's transaction
 and sent by the task worker: a slow or broken mail server never holds up a request."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import Truncator
 
 from core.mail import queue_email, single_line
 
-from .models import Comment
+from .models import Comment, NoticePreference
 
 UNSUBSCRIBE_SALT = "comments.unsubscribe"
 MODERATORS = "Moderators"
@@ -31,10 +35,20 @@ def comment_from_token(token: str) -> int | None:
         return None
 
 
-def moderator_emails() -> list[str]:
+def moderators():
     users = get_user_model().objects.filter(is_active=True).exclude(email="")
-    group = users.filter(groups__name=MODERATORS).values_list("email", flat=True)
-    return sorted(set(group) | set(settings.COMMENTS_NOTIFY_EMAILS))
+    return users.filter(groups__name=MODERATORS)
+
+
+def moderator_emails() -> list[str]:
+    """Who gets one email per held comment: moderators who have not chosen a digest or none."""
+    each = moderators().exclude(
+        notice_preference__held_comments__in=[
+            NoticePreference.HeldComments.DIGEST,
+            NoticePreference.HeldComments.NONE,
+        ]
+    )
+    return sorted(set(each.values_list("email", flat=True)) | set(settings.COMMENTS_NOTIFY_EMAILS))
 
 
 def notify_moderators(comment: Comment) -> bool:
@@ -43,9 +57,7 @@ def notify_moderators(comment: Comment) -> bool:
     if not recipients:
         return False
     context = {
-        "comment": comment,
-        "excerpt": Truncator(comment.text).chars(200),
-        "admin_url": site_url(reverse("admin:comments_comment_change", args=[comment.pk])),
+        **held_item(comment),
         "article_url": site_url(comment.article.get_absolute_url()),
     }
     return queue_email(
@@ -53,6 +65,60 @@ def notify_moderators(comment: Comment) -> bool:
         to=recipients,
         subject=f"[{settings.SITE_NAME}] Comment held on “{single_line(comment.article.title)}”",
         body=render_to_string("comments/email/held.txt", context),
+    )
+
+
+def held_item(comment: Comment) -> dict:
+    return {
+        "comment": comment,
+        "excerpt": Truncator(comment.text).chars(200),
+        "admin_url": site_url(reverse("admin:comments_comment_change", args=[comment.pk])),
+    }
+
+
+def send_digests(now=None) -> int:
+    """Queue a digest for each moderator who chose one and whose last digest is old enough."""
+    now = now or timezone.now()
+    period = timedelta(hours=settings.COMMENTS_DIGEST_HOURS)
+    sent = 0
+    wanting = moderators().filter(
+        notice_preference__held_comments=NoticePreference.HeldComments.DIGEST
+    )
+    for user in wanting:
+        with transaction.atomic():
+            preference = NoticePreference.objects.select_for_update().get(user=user)
+            since = preference.digest_sent_at
+            if since is not None and since > now - period:
+                continue
+            since = since or now - period
+            preference.digest_sent_at = now
+            preference.save(update_fields=["digest_sent_at"])
+            sent += queue_digest(
+                user.email, since=since, now=now, key=f"digest:{user.pk}:{int(now.timestamp())}"
+            )
+    return sent
+
+
+def queue_digest(address: str, *, since, now, key: str) -> bool:
+    pending = Comment.objects.pending().select_related("article")
+    new = list(pending.filter(created_at__gt=since, created_at__lte=now).order_by("created_at"))
+    if not new:
+        return False
+    queue = reverse("admin:comments_comment_changelist")
+    context = {
+        "comments": [held_item(comment) for comment in new],
+        "total": pending.count(),
+        "since": since,
+        "hours": settings.COMMENTS_DIGEST_HOURS,
+        "queue_url": site_url(queue),
+        "preference_url": site_url(reverse("admin:comments_notice_preference")),
+    }
+    count = len(new)
+    return queue_email(
+        key=key,
+        to=[address],
+        subject=f"[{settings.SITE_NAME}] {count} comment{'s' if count > 1 else ''} to moderate",
+        body=render_to_string("comments/email/digest.txt", context),
     )
 
 

@@ -222,7 +222,7 @@ TASKS = {
 TASK_SWEEP_SECONDS = float(os.environ.get("TASK_SWEEP_SECONDS", "30"))
 TASK_STALE_MINUTES = int(os.environ.get("TASK_STALE_MINUTES", "60"))
 # Tasks the worker enqueues on a timer: dotted path → every how many seconds.
-PERIODIC_TASKS = {}
+PERIODIC_TASKS = {"comments.tasks.send_moderator_digests": 300}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
@@ -291,6 +291,8 @@ COMMENTS_MIN_SECONDS = int(os.environ.get("COMMENTS_MIN_SECONDS", "3"))
 COMMENTS_FORM_MAX_AGE_HOURS = int(os.environ.get("COMMENTS_FORM_MAX_AGE_HOURS", "24"))
 COMMENTS_DUPLICATE_WINDOW_HOURS = int(os.environ.get("COMMENTS_DUPLICATE_WINDOW_HOURS", "24"))
 COMMENTS_NOTIFY_EMAILS = env_list("COMMENTS_NOTIFY_EMAILS", [])
+# Moderators who choose a digest get one email at most every this many hours.
+COMMENTS_DIGEST_HOURS = int(os.environ.get("COMMENTS_DIGEST_HOURS", "24"))
 # Days to keep commenters' IP addresses and user agents (purge_comment_ips); 0 keeps them.
 COMMENTS_IP_RETENTION_DAYS = int(os.environ.get("COMMENTS_IP_RETENTION_DAYS", "90"))
 # Behind a reverse proxy, the client address is the Nth address from the right of

@@ -7,7 +7,6 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from http.cookiejar import CookieJar
 
 import pytest
 from django.db import connection, connections
@@ -16,6 +15,7 @@ from articles.models import Article
 from comments import services
 from comments.models import Comment, ModerationAction
 from tests.factories import comment_data, make_article, make_comment, make_moderator
+from tests.security.live import fetch, reader
 
 pytestmark = [
     pytest.mark.slow,
@@ -25,27 +25,6 @@ pytestmark = [
     ),
 ]
 CLIENTS, POSTS_EACH = 20, 10
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def reader(n: int):
-    """A browser of its own: a cookie jar, its own address, no redirects followed."""
-    jar = CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
-    opener.addheaders = [("X-Forwarded-For", f"198.51.100.{n + 1}")]
-    return opener
-
-
-def fetch(opener, url, data=None):
-    try:
-        with opener.open(url, data=data, timeout=20) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
 
 
 def test_a_comment_flood_stores_each_accepted_comment_once(live_server, settings):

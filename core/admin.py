@@ -1,0 +1,63 @@
+"""Operations in the admin: the email outbox and the task list, each with a retry action."""
+
+from django.contrib import admin, messages
+from django.db import transaction
+from django.utils.text import Truncator
+from django.utils.translation import ngettext
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
+
+from . import mail
+from .models import OutgoingEmail
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    list_display = ["subject", "recipients", "status", "attempts", "created_at", "sent_at"]
+    list_filter = ["status"]
+    search_fields = ["subject", "key"]
+    readonly_fields = [
+        "key", "to", "subject", "body", "headers", "message_id", "status", "attempts",
+        "next_attempt_at", "lease_until", "last_error", "created_at", "sent_at",
+    ]  # fmt: skip
+    actions = ["retry"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="to")
+    def recipients(self, email):
+        return ", ".join(email.to)
+
+    @admin.action(description="Send the selected emails again", permissions=["view"])
+    def retry(self, request, queryset):
+        with transaction.atomic():
+            count = mail.retry(queryset.select_for_update())
+        message = ngettext("%d email queued again.", "%d emails queued again.", count) % count
+        self.message_user(request, message, messages.SUCCESS)
+
+
+admin.site.unregister(DBTaskResult)
+
+
+@admin.register(DBTaskResult)
+class TaskResultAdmin(DBTaskResultAdmin):
+    """django-tasks-db's task list (read-only), plus the error and a retry action."""
+
+    list_display = ["task_name", "status", "error", "enqueued_at", "finished_at"]
+    actions = ["retry"]
+
+    @admin.display(description="error")
+    def error(self, result):
+        lines = result.traceback.strip().splitlines()
+        return Truncator(lines[-1]).chars(120) if lines else ""
+
+    @admin.action(description="Run the selected failed tasks again", permissions=["view"])
+    def retry(self, request, queryset):
+        count = 0
+        for result in queryset.failed():
+            arguments = result.args_kwargs
+            result.task.enqueue(*arguments["args"], **arguments["kwargs"])
+            count += 1
+        message = ngettext("%d task queued again.", "%d tasks queued again.", count) % count
+        self.message_user(request, message, messages.SUCCESS)
