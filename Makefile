@@ -25,9 +25,12 @@ dev: $(VENV)/.dev-installed
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
+# The dev server and the task worker (emails, image renditions) together; Ctrl-C stops both.
 run: migrate
 	$(BIN)/python manage.py load_demo --if-empty
 	$(BIN)/python manage.py create_demo_editor
+	$(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'pkill -P $$worker; kill $$worker 2>/dev/null' EXIT; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 VNU_JAR := .cache/vnu/node_modules/vnu-jar/build/dist/vnu.jar

@@ -177,14 +177,19 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Local memory by default; Redis in production. Short socket timeouts: if Redis is down the
-# site keeps serving, uncached, instead of hanging on each request.
+# Local memory by default; Redis in production. If Redis is down or hangs the site keeps
+# serving, uncached: 100 ms socket timeouts, no retries, and after a failure Redis is skipped
+# for CACHE_BREAKER_SECONDS before one request tries it again (core/cache.py).
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
+            "OPTIONS": {
+                "socket_connect_timeout": 0.1,
+                "socket_timeout": 0.1,
+                "circuit_breaker_seconds": float(os.environ.get("CACHE_BREAKER_SECONDS", "5")),
+            },
         }
         if (REDIS_URL := os.environ.get("REDIS_URL"))
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
@@ -221,6 +226,7 @@ TASKS = {
 }
 TASK_SWEEP_SECONDS = float(os.environ.get("TASK_SWEEP_SECONDS", "30"))
 TASK_STALE_MINUTES = int(os.environ.get("TASK_STALE_MINUTES", "60"))
+TASK_KEEP_DAYS = int(os.environ.get("TASK_KEEP_DAYS", "14"))  # finished tasks and sent emails
 # Tasks the worker enqueues on a timer: dotted path → every how many seconds.
 PERIODIC_TASKS = {"comments.tasks.send_moderator_digests": 300}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")

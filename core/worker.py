@@ -3,7 +3,9 @@
 - sends outbox emails whose nudge was lost or whose worker died mid-send (core/mail.py);
 - marks tasks that have been "running" for TASK_STALE_MINUTES as failed (their worker was
   killed), so they show up among failed tasks in the admin with a retry action;
-- enqueues the periodic tasks named in PERIODIC_TASKS (e.g. moderators' digests).
+- enqueues the periodic tasks named in PERIODIC_TASKS (e.g. moderators' digests);
+- forgets successful task results and sent emails after TASK_KEEP_DAYS (failures stay until
+  someone retries or deletes them).
 """
 
 import logging
@@ -51,6 +53,12 @@ def fail_stale_tasks(now=None) -> int:
     )
 
 
+def forget_old_work(now=None) -> None:
+    cutoff = (now or timezone.now()) - timedelta(days=settings.TASK_KEEP_DAYS)
+    DBTaskResult.objects.successful().filter(finished_at__lt=cutoff).delete()
+    OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENT, sent_at__lt=cutoff).delete()
+
+
 class Sweeper(threading.Thread):
     def __init__(self):
         super().__init__(name="task-sweeper", daemon=True)
@@ -70,6 +78,7 @@ class Sweeper(threading.Thread):
         close_old_connections()
         sweep_outbox()
         fail_stale_tasks()
+        forget_old_work()
         clock = time.monotonic()
         for path, every in settings.PERIODIC_TASKS.items():
             if clock - self.last_run.get(path, float("-inf")) >= every:

@@ -1,0 +1,80 @@
+"""Moderators choose how they hear of held comments: one email each, a digest, or none."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from comments.models import NoticePreference
+from comments.notifications import send_digests
+from tests.factories import comment_data, make_article, make_moderator
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _locmem_email(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SITE_URL = "https://blog.example.org"
+    settings.COMMENTS_DIGEST_HOURS = 24
+
+
+def choose(moderator, choice):
+    client = Client()
+    client.force_login(moderator)
+    url = reverse("admin:comments_notice_preference")
+    assert "Email about held comments" in client.get(url).text
+    response = client.post(url, {"held_comments": choice}, follow=True)
+    assert "Your email settings are saved." in response.text
+
+
+def post(article, text, n, capture):
+    with capture(execute=True):
+        Client(REMOTE_ADDR=f"198.51.100.{n}").post(
+            reverse("comments:post", args=[article.slug]),
+            comment_data(article, text=text, email=f"r{n}@example.org"),
+        )
+
+
+def test_a_digest_replaces_one_email_per_comment(django_capture_on_commit_callbacks):
+    each, digest, quiet = make_moderator("each"), make_moderator("digest"), make_moderator("quiet")
+    choose(digest, "digest")
+    choose(quiet, "none")
+    article = make_article("Tidal power")
+    post(article, "First held comment", 1, django_capture_on_commit_callbacks)
+    post(article, "Second held comment", 2, django_capture_on_commit_callbacks)
+    assert [m.to for m in mail.outbox] == [[each.email], [each.email]]  # only "each" per comment
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_digests() == 0  # chosen just now: the first digest comes a period later
+    later = timezone.now() + timedelta(hours=24, minutes=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_digests(now=later) == 1
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [digest.email] and "2 comments to moderate" in message.subject
+    assert "First held comment" in message.body and "Second held comment" in message.body
+    assert "https://blog.example.org" + reverse("admin:comments_notice_preference") in message.body
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_digests(now=later + timedelta(hours=1)) == 0  # once per period
+    assert len(mail.outbox) == 1
+
+
+def test_no_digest_when_nothing_was_held(django_capture_on_commit_callbacks):
+    moderator = make_moderator("digest")
+    NoticePreference.objects.create(
+        user=moderator, held_comments="digest", digest_sent_at=timezone.now() - timedelta(days=2)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_digests() == 0
+    assert mail.outbox == []
+
+
+def test_only_moderators_reach_the_settings_page(editor_client):
+    response = editor_client.get(reverse("admin:comments_notice_preference"))
+    assert response.status_code == 403
