@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.forms.formsets import all_valid
 from django.http import Http404
 from django.shortcuts import render
@@ -13,14 +14,33 @@ from django.views.decorators.http import require_POST
 from reversion.admin import VersionAdmin
 
 from comments.models import Comment
+from core.validators import reject_line_breaks
 
 from . import services
-from .images import ImageRejected, prepare_upload
+from .fields import VerifiedImageFormField
 from .models import Article, ArticleAuthor, Author, Image, Page, Section, Topic
 from .rendering import BodyFormat, count_words, render_body
 
 
-class NamedSlugAdmin(admin.ModelAdmin):
+class SingleLineFieldsMixin:
+    """Every one-line text box (headline, name, caption, SEO title) refuses line breaks.
+
+    A browser's text input cannot send one, a crafted POST can; headlines and names end up in
+    email subjects and bodies, feeds and <title>. Textareas (standfirst, body, bio) are left be.
+    """
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if (
+            isinstance(db_field, models.CharField)
+            and isinstance(formfield, forms.CharField)
+            and not isinstance(formfield.widget, forms.Textarea)
+        ):
+            formfield.validators.append(reject_line_breaks)
+        return formfield
+
+
+class NamedSlugAdmin(SingleLineFieldsMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -36,28 +56,20 @@ class AuthorAdmin(NamedSlugAdmin):
 
 
 class ImageAdminForm(forms.ModelForm):
-    # A plain FileField: our own checks below give clearer errors than Django's ImageField.
-    file = forms.FileField(
+    file = VerifiedImageFormField(
         label="Image",
-        help_text="JPEG, PNG, WebP or GIF. Rotated upright and stripped of EXIF/GPS data.",
+        help_text="JPEG, PNG, WebP or GIF. Rotated upright and stripped of EXIF/GPS and all "
+        "other metadata. Renditions are made in the background; until they are ready, pages "
+        "show the original.",
     )
 
     class Meta:
         model = Image
         fields = ["file", "alt_text", "caption", "credit"]
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload is self.initial.get("file"):
-            return upload  # unchanged on an edit
-        try:
-            return prepare_upload(upload).content
-        except ImageRejected as exc:
-            raise forms.ValidationError(str(exc)) from exc
-
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
+class ImageAdmin(SingleLineFieldsMixin, admin.ModelAdmin):
     form = ImageAdminForm
     list_display = [
         "thumbnail",
@@ -72,9 +84,8 @@ class ImageAdmin(admin.ModelAdmin):
     readonly_fields = ["embed_code", "size"]
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if "file" in form.changed_data or not obj.renditions:
-            services.process_image(image=obj)
+        # Renditions are made by the task worker after the commit: the save stays fast.
+        services.save_image(image=obj, new_file="file" in form.changed_data)
 
     @admin.display(description="Preview")
     def thumbnail(self, obj):
@@ -135,7 +146,7 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin):
+class ArticleAdmin(SingleLineFieldsMixin, VersionAdmin):
     """Every save through the admin keeps a revision (django-reversion): History → restore."""
 
     form = ArticleAdminForm
@@ -315,7 +326,7 @@ class ArticleAdmin(VersionAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(VersionAdmin):
+class PageAdmin(SingleLineFieldsMixin, VersionAdmin):
     """About, Contact and the like: linked from every page's footer once published."""
 
     list_display = ["title", "status", "position", "link"]

@@ -89,7 +89,7 @@ class OwnedFeed(LatestEssaysFeed):
     owner_filter = ""
 
     def get_object(self, request, slug):
-        return get_object_or_404(self.owner_model, slug=slug)
+        return get_object_or_404(self.owner_model.objects.public(), slug=slug)
 
     def filter_articles(self, articles, obj):
         return articles.filter(**{self.owner_filter: obj})

@@ -45,9 +45,7 @@ def post_comments_feed(request, post_id):
 
 
 def _public_topic(name: str) -> Topic:
-    return get_object_or_404(
-        Topic.objects.filter(articles__in=Article.objects.published()).distinct(), name=name
-    )
+    return get_object_or_404(Topic.objects.public(), name=name)
 
 
 def label_feed(request, label):

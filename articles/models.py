@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
+from .fields import VerifiedImageField
 from .rendering import (
     BodyFormat,
     count_words,
@@ -19,12 +20,27 @@ from .rendering import (
 )
 
 
+class ListingQuerySet(models.QuerySet):
+    """Sections, topics and authors: each has a page, feeds and a sitemap entry."""
+
+    def public(self):
+        """Those with at least one published essay; the rest are 404 to readers.
+
+        An author or topic used only by drafts or scheduled essays is news nobody may read
+        yet (an embargoed author's bio was readable by guessing the slug).
+        """
+        with_essays = self.model.objects.filter(articles__in=Article.objects.published())
+        return self.filter(pk__in=with_essays.values("pk"))
+
+
 class Section(models.Model):
     """A blog or column (e.g. "Carnegie Politika"); its name is shown above each headline."""
 
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
+
+    objects = ListingQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -41,6 +57,8 @@ class Topic(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
 
+    objects = ListingQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
@@ -55,7 +73,16 @@ class Author(models.Model):
     name = models.CharField(max_length=150)
     slug = models.SlugField(max_length=150, unique=True)
     bio = models.TextField(blank=True)
-    photo = models.ImageField(upload_to="authors/", blank=True)
+    # Shown 96 px wide: a larger upload is scaled down to 480 px, so an author page never
+    # sends a reader a 40-megapixel portrait.
+    photo = VerifiedImageField(
+        upload_to="authors/",
+        blank=True,
+        max_side=480,
+        help_text="JPEG, PNG, WebP or GIF; stored at most 480 px and with no EXIF/GPS data.",
+    )
+
+    objects = ListingQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -73,7 +100,7 @@ class Image(models.Model):
     Place it in an essay body with a line of its own reading `[image:ID]`.
     """
 
-    file = models.ImageField(upload_to="images/%Y/%m/", width_field="width", height_field="height")
+    file = VerifiedImageField(upload_to="images/%Y/%m/", width_field="width", height_field="height")
     width = models.PositiveIntegerField(editable=False, null=True)
     height = models.PositiveIntegerField(editable=False, null=True)
     alt_text = models.CharField(
@@ -83,7 +110,8 @@ class Image(models.Model):
     credit = models.CharField(max_length=200, blank=True)
     # Where an imported picture was downloaded from, so a re-import never fetches it twice.
     source_url = models.URLField(max_length=1000, blank=True, db_index=True, editable=False)
-    # {"480": {"webp": storage name, "jpeg": storage name}, …}, filled by images.make_renditions.
+    # {"480": {"webp": storage name, "jpeg": storage name}, …}, filled by the task worker
+    # (services.render_image); empty until then, and pages show the original meanwhile.
     renditions = models.JSONField(default=dict, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -1,6 +1,8 @@
 """Writes with side effects on articles. Each runs in one transaction and keeps a revision."""
 
 import hashlib
+import logging
+from datetime import timedelta
 
 import reversion
 from django.core.files.storage import default_storage
@@ -11,6 +13,8 @@ from django.utils import timezone
 from . import images
 from .models import Article, Image
 from .page_cache import bump_version
+
+logger = logging.getLogger(__name__)
 
 
 def _record_revision(pks: list[int], *, user, comment: str) -> None:
@@ -51,18 +55,105 @@ def unpublish_articles(*, articles: QuerySet[Article], user=None) -> int:
     return len(pks)
 
 
-@transaction.atomic
-def process_image(*, image: Image) -> None:
-    """Make the renditions of a newly stored image file and drop those of the file it replaced.
+def rendition_names(renditions: dict) -> set[str]:
+    return {name for names in renditions.values() for name in names.values()}
 
-    Renditions live in a folder named after the file's content, so a replaced picture gets new
-    addresses and no browser or CDN keeps showing the old one.
+
+@transaction.atomic
+def save_image(*, image: Image, new_file: bool, priority: int | None = None) -> None:
+    """Save an image; its renditions are made by the task worker once this transaction commits.
+
+    So an editor's save of a 40-megapixel upload takes the time to check and store it, not to
+    resize it six times. Until the renditions exist, pages show the original (already stripped
+    of metadata). A replaced file's renditions are forgotten at once, so no page shows the old
+    picture, and deleted by the task once the new ones exist.
     """
-    old = [name for names in image.renditions.values() for name in names.values()]
-    with image.file.open("rb") as stored:
-        digest = hashlib.sha256(stored.read()).hexdigest()[:12]
-    image.renditions = images.make_renditions(image.file.name, folder=f"renditions/{digest}")
-    image.save(update_fields=["renditions"])
-    kept = {name for names in image.renditions.values() for name in names.values()}
-    for name in set(old) - kept:
+    if image.pk:
+        # The worker may have stored renditions since this instance was loaded: keep them.
+        current = (
+            Image.objects.select_for_update()
+            .filter(pk=image.pk)
+            .values_list("renditions", flat=True)
+            .first()
+        )
+        image.renditions = current if current is not None else image.renditions
+    stale = rendition_names(image.renditions) if new_file else set()
+    if new_file:
+        image.renditions = {}
+    image.save()
+    if new_file or not image.renditions:
+        queue_renditions(image=image, stale=stale, priority=priority)
+
+
+def queue_renditions(*, image: Image, stale=(), priority: int | None = None) -> None:
+    """Have the task worker make the renditions of the image's current file, after the commit."""
+    from .tasks import make_renditions  # the task module imports this one
+
+    task = make_renditions if priority is None else make_renditions.using(priority=priority)
+    args = (image.pk, image.file.name, sorted(stale))
+
+    def enqueue():
+        try:
+            task.enqueue(*args)
+        except Exception:  # the image is saved and shown from its original; a later save retries
+            logger.warning("Could not enqueue renditions of image %s", args[0], exc_info=True)
+
+    transaction.on_commit(enqueue)
+
+
+def queue_missing_renditions(now=None) -> int:
+    from .tasks import make_renditions
+
+    now = now or timezone.now()
+    missing = Image.objects.filter(
+        renditions={},
+        created_at__lt=now - timedelta(minutes=10),
+        created_at__gte=now - timedelta(days=1),
+    )
+    count = 0
+    for image in missing.only("pk", "file")[:100]:
+        make_renditions.enqueue(image.pk, image.file.name, [])
+        count += 1
+    return count
+
+
+def render_image(*, image_id: int, file_name: str, stale=()) -> str:
+    """Make the renditions of an image's file (the task's body); delete those it replaced.
+
+    Idempotent: a retry finds them made, and a task for a file replaced since makes nothing
+    (the new file's own task does). Resizing runs outside any transaction, so no row is locked
+    while it takes its seconds.
+    """
+    image = Image.objects.filter(pk=image_id).first()
+    if image is None or image.file.name != file_name:
+        _delete_unused(stale, image_id=image_id)
+        return "skipped: the image was deleted or given another file since"
+    folder = _rendition_folder(image_id, file_name)
+    made = image.renditions
+    if not made or any(not name.startswith(f"{folder}/") for name in rendition_names(made)):
+        made = images.make_renditions(file_name, folder=folder)
+        with transaction.atomic():
+            stored = Image.objects.filter(pk=image_id, file=file_name).update(renditions=made)
+            if stored:
+                bump_version()  # update() sends no save signal; pages now use the renditions
+        if not stored:  # replaced or deleted while we were resizing
+            _delete_unused(rendition_names(made) | set(stale), image_id=image_id)
+            return "skipped: the image was given another file while its renditions were made"
+    _delete_unused(rendition_names(image.renditions) | set(stale), image_id=image_id)
+    return f"renditions {', '.join(sorted(made, key=int))} px wide"
+
+
+def _rendition_folder(image_id: int, file_name: str) -> str:
+    """Named after the image and the file's content: a replaced picture gets new addresses, so
+    no browser or CDN keeps showing the old one, and two images never share renditions."""
+    with default_storage.open(file_name, "rb") as stored:
+        digest = hashlib.file_digest(stored, "sha256").hexdigest()[:12]
+    return f"renditions/{image_id}/{digest}"
+
+
+def _delete_unused(names, *, image_id: int) -> None:
+    in_use = rendition_names(
+        Image.objects.filter(pk=image_id).values_list("renditions", flat=True).first() or {}
+    )
+    for name in set(names) - in_use:
         default_storage.delete(name)

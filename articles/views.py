@@ -46,7 +46,8 @@ class FilteredListView(ArticleListView):
 
     @cached_property
     def owner(self):
-        return get_object_or_404(self.owner_model, slug=self.kwargs["slug"])
+        # Only once it has a published essay: a draft's byline must not reveal its author.
+        return get_object_or_404(self.owner_model.objects.public(), slug=self.kwargs["slug"])
 
     def get_queryset(self):
         # One section, topic or author: the join yields each essay once, no DISTINCT needed.

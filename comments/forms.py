@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core import signing
 from django.core.validators import MaxLengthValidator, URLValidator
 
+from core.validators import reject_line_breaks
+
 from .models import Comment
 
 TOKEN_SALT = "comments.form-token"
@@ -34,7 +36,11 @@ def article_of_token(token: str) -> int | None:
 
 
 def reject_control_characters(value: str) -> None:
-    """Refuse NUL and other control characters, and text that was not valid UTF-8."""
+    """Refuse NUL and other control characters, and text that was not valid UTF-8.
+
+    Line breaks and tabs pass (the comment is a textarea); one-line fields also use
+    reject_line_breaks.
+    """
     if "\ufffd" in value:
         raise forms.ValidationError("This contains characters that could not be read.")
     for char in value:
@@ -43,15 +49,24 @@ def reject_control_characters(value: str) -> None:
 
 
 class CommentForm(forms.Form):
-    name = forms.CharField(max_length=100, validators=[reject_control_characters])
+    # Names (and addresses) are printed in emails to other readers and to moderators.
+    name = forms.CharField(
+        max_length=100, validators=[reject_line_breaks, reject_control_characters]
+    )
     email = forms.EmailField(
-        max_length=254, help_text="Never shown publicly.", validators=[reject_control_characters]
+        max_length=254,
+        help_text="Never shown publicly.",
+        validators=[reject_line_breaks, reject_control_characters],
     )
     website = forms.URLField(
         required=False,
         max_length=200,
         assume_scheme="https",
-        validators=[URLValidator(schemes=["http", "https"]), reject_control_characters],
+        validators=[
+            URLValidator(schemes=["http", "https"]),
+            reject_line_breaks,
+            reject_control_characters,
+        ],
     )
     text = forms.CharField(
         label="Comment",

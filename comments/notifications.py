@@ -17,6 +17,8 @@ from core.mail import queue_email, single_line
 from .models import Comment, NoticePreference
 
 UNSUBSCRIBE_SALT = "comments.unsubscribe"
+# An unsubscribe link works for a year after the email; a stolen or archived one stops working.
+UNSUBSCRIBE_MAX_AGE = timedelta(days=365)
 MODERATORS = "Moderators"
 
 
@@ -25,14 +27,23 @@ def site_url(path: str) -> str:
 
 
 def unsubscribe_token(comment: Comment) -> str:
+    """Signed and timestamped: which comment's reply notices to stop (UNSUBSCRIBE_MAX_AGE)."""
     return signing.dumps(comment.pk, salt=UNSUBSCRIBE_SALT)
 
 
-def comment_from_token(token: str) -> int | None:
+def comment_from_token(token: str) -> int:
+    """The comment id in an unsubscribe link.
+
+    Raises signing.SignatureExpired for a link older than UNSUBSCRIBE_MAX_AGE and
+    signing.BadSignature for one that was cut short or altered.
+    """
     try:
-        return int(signing.loads(token, salt=UNSUBSCRIBE_SALT))
-    except (signing.BadSignature, TypeError, ValueError):
-        return None
+        value = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=UNSUBSCRIBE_MAX_AGE)
+    except ValueError as exc:  # a valid signature over something that is not our JSON
+        raise signing.BadSignature("Malformed unsubscribe token") from exc
+    if type(value) is not int:
+        raise signing.BadSignature("Malformed unsubscribe token")
+    return value
 
 
 def moderators():

@@ -7,8 +7,12 @@ from django.utils import timezone
 from articles.models import Article
 from articles.page_cache import bump_version
 
-from . import notifications, spam
+from . import notifications, spam, throttle
 from .models import Comment, ModerationAction
+
+
+class DuplicateComment(Exception):
+    """This email address posted exactly this text within COMMENTS_DUPLICATE_WINDOW_HOURS."""
 
 
 @transaction.atomic
@@ -16,7 +20,9 @@ def submit_comment(*, article: Article, data: dict, request_meta: dict, user=Non
     """Store a reader's comment with the status the spam rules and the policy give it.
 
     `data` is a valid CommentForm's cleaned_data plus `seconds_on_form`; `request_meta` holds
-    `ip` and `user_agent`. Moderators are emailed (outbox) about held comments.
+    `ip` and `user_agent`. Moderators are emailed (outbox) about held comments. Raises
+    DuplicateComment for a repeat; the text is claimed last, in this transaction, so a failed
+    save leaves nothing behind and its retry is accepted (throttle.claim_new_text).
     """
     verdict = spam.assess(
         name=data["name"],
@@ -29,6 +35,8 @@ def submit_comment(*, article: Article, data: dict, request_meta: dict, user=Non
     )
     replied_to = data.get("parent")
     parent = attach_point(replied_to)
+    if not throttle.claim_new_text(text=data["text"], email=data["email"].lower()):
+        raise DuplicateComment
     comment = Comment.objects.create(
         article=article,
         parent=parent,

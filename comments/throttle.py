@@ -6,13 +6,16 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import connection
 from django.utils import timezone
 from django_ratelimit.core import get_usage
+
+from core.cache import CacheUnavailable
 
 from .models import Comment
 
 logger = logging.getLogger(__name__)
+DUPLICATE_LOCK_CLASS = 0x636D  # "cm": comments' duplicate-text claims
 
 
 def client_ip(request) -> str | None:
@@ -53,6 +56,8 @@ def rate_usage(request, *, count: bool) -> dict:
             method="POST",
             increment=count,
         )
+    except CacheUnavailable:
+        return UNLIMITED  # core.cache logs the outage, once
     except Exception:
         logger.warning("Rate limit unavailable (cache down); not limiting", exc_info=True)
         return UNLIMITED
@@ -65,17 +70,29 @@ def is_rate_limited(request) -> bool:
 
 
 def claim_new_text(*, text: str, email: str) -> bool:
-    """False if this email address posted exactly this text recently (on any essay).
+    """Claim this text for this email address; False if they posted it recently (any essay).
 
-    The cache claim is atomic, so two identical posts sent at once cannot both get through;
-    the database check covers a cache that was cleared or is down.
+    Call it inside the transaction that stores the comment, just before the INSERT. The claim
+    is the row itself: it exists only if the transaction commits, so a save that fails
+    (database restarting, connection killed, worker killed) never blocks the retry.
+
+    Why not a cache reservation: it was taken before the save and outlived a failed one, refusing
+    every retry for COMMENTS_DUPLICATE_WINDOW_HOURS. Why not a unique constraint on (email, text
+    digest, time bucket): fixed buckets let a repeat through across a boundary, and it would need
+    a new column and a backfill. Two identical posts at once are serialised instead: on
+    PostgreSQL by an advisory lock on the text's digest held until this transaction ends
+    (PostgreSQL releases it on commit, rollback or a lost connection, so it cannot outlive a
+    failure), and the second then sees the first's committed row. SQLite lets one transaction
+    write at a time; the loser of such a race gets "database is locked" (a 503 to try again).
     """
+    if not connection.in_atomic_block:
+        raise RuntimeError("claim_new_text() must run in the transaction that stores the comment")
     hours = settings.COMMENTS_DUPLICATE_WINDOW_HOURS
-    digest = hashlib.sha256(f"{email}\n{text}".encode()).hexdigest()
-    try:
-        if not cache.add(f"comments:text:{digest}", 1, timeout=hours * 3600):
-            return False
-    except Exception:
-        logger.warning("Cache down; duplicate check uses the database only", exc_info=True)
+    if connection.vendor == "postgresql":
+        digest = hashlib.sha256(f"{email}\n{text}".encode()).digest()
+        key = int.from_bytes(digest[:4], "big", signed=True)
+        with connection.cursor() as cursor:
+            # Two-key form, its own key space: no clash with other advisory locks.
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [DUPLICATE_LOCK_CLASS, key])
     since = timezone.now() - timedelta(hours=hours)
     return not Comment.objects.filter(text=text, author_email=email, created_at__gte=since).exists()

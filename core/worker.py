@@ -74,11 +74,15 @@ class Sweeper(threading.Thread):
                 connection.close()
             time.sleep(settings.TASK_SWEEP_SECONDS)
 
-    def sweep_once(self):
+    def sweep_once(self, *, periodic=True):
         close_old_connections()
         sweep_outbox()
         fail_stale_tasks()
         forget_old_work()
+        if periodic:
+            self.enqueue_periodic_tasks()
+
+    def enqueue_periodic_tasks(self):
         clock = time.monotonic()
         for path, every in settings.PERIODIC_TASKS.items():
             if clock - self.last_run.get(path, float("-inf")) >= every:

@@ -87,6 +87,7 @@ def test_every_public_page_is_valid_html(client, tmp_path):
         ),
     }
     pages |= imported_blogger_pages(client)
+    pages |= unsubscribe_pages(client, first)
     assert pages["form-errors"].status_code == 200
     assert pages["not-found"].status_code == 404
     errors = check_html({name: r.content for name, r in pages.items()}, tmp_path)
@@ -127,3 +128,24 @@ def imported_blogger_pages(client):
         "imported-essay": client.get(article.get_absolute_url()),
         "page": client.get(page.get_absolute_url()),
     }
+
+
+def unsubscribe_pages(client, comment):
+    """The page a reply notice links to, in each of its states (GET asks, POST unsubscribes)."""
+    from unittest import mock
+
+    from comments.notifications import unsubscribe_token
+
+    url = reverse("comments:unsubscribe", args=[unsubscribe_token(comment)])
+    with mock.patch("time.time", return_value=0):
+        expired = reverse("comments:unsubscribe", args=[unsubscribe_token(comment)])
+    pages = {
+        "unsubscribe-confirm": client.get(url),
+        "unsubscribe-done": client.post(url, {"List-Unsubscribe": "One-Click"}),
+        "unsubscribe-already": client.get(url),
+        "unsubscribe-expired": client.get(expired),
+        "unsubscribe-invalid": client.get(url[:-4] + "xyz/"),
+    }
+    statuses = {name: response.status_code for name, response in pages.items()}
+    assert list(statuses.values()) == [200, 200, 200, 400, 400], statuses
+    return pages

@@ -1,12 +1,23 @@
 """`import_blogger --copy-images`: bring an imported blog's pictures into the media library.
 
-Each picture is downloaded once (with a timeout and a size limit), checked and stripped of
-metadata like an upload (images.prepare_upload), given renditions, and the essay then points
-at our copy. A picture that cannot be fetched is reported and the essay keeps linking to it.
+Each picture is downloaded once (with a timeout and a size limit) and checked and stripped of
+metadata like an upload (images.prepare_upload). Its renditions are then made by the task
+worker, which also points the essays at our copy once they exist (`use_copy`), so an essay
+goes straight from Blogger's picture to a right-sized one of ours, never to a heavy original.
+A picture that cannot be fetched is reported and the essay keeps linking to it.
 Runs after the import has committed: no database transaction waits on the network.
+
+Decision (issue 12): the downloads stay in the command; only the renditions and the switch of
+the essays run as tasks. The command is not a web request (no reader or editor waits on it),
+and downloading there keeps what an operator relies on: every picture reported at once as
+copied, already copied or not copied and why, a re-run that fetches nothing twice, and
+`--dry-run` fetching nothing. Downloads in the worker would turn that report into task
+results to look up, and put a whole blog's pictures in the queue ahead of the site's email.
+The renditions, the slow part, run at a lower priority than the site's own tasks.
 """
 
 import html
+import logging
 import re
 from collections.abc import Callable
 from urllib.error import URLError
@@ -15,11 +26,14 @@ from urllib.request import Request, urlopen
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db import transaction
 
 from ..images import ImageRejected, prepare_upload
 from ..models import Article, Image
 from ..rendering import BodyFormat
-from ..services import process_image
+from ..services import render_image
+
+logger = logging.getLogger(__name__)
 
 TIMEOUT_SECONDS = 15
 # An <img>, and the link around it when the post linked the picture to its full size.
@@ -40,22 +54,59 @@ def copy_images(
         )
     )
     wanted: dict[str, tuple[str, str]] = {}  # address to fetch → (alt text, title)
+    shown_in: dict[str, dict[int, None]] = {}  # address → the essays showing it, in order
     for article in articles:
         for fetch, _, alt in _pictures(article.body):
             wanted.setdefault(fetch, (alt, article.title))
-    report, copies = [], {}
+            shown_in.setdefault(fetch, {})[article.pk] = None
+    report = []
     for done, (url, (alt, title)) in enumerate(wanted.items(), 1):
         image, outcome = _copy(url, alt or f"A picture from “{title}”")
         if image is not None:
-            copies[url] = image
+            _queue_use(image, list(shown_in[url]))
         report.append((url, outcome))
         progress(done, len(wanted))
-    for article in articles:
-        body = _point_at_copies(article.body, copies)
-        if body != article.body:
-            article.body = body
-            article.save()
     return report
+
+
+def _queue_use(image: Image, article_ids: list[int]) -> None:
+    from ..tasks import use_imported_picture  # the task module loads this one when it runs
+
+    def enqueue():
+        try:
+            use_imported_picture.enqueue(image.pk, article_ids)
+        except Exception:  # the copy is stored; a re-run of the import queues it again
+            logger.warning("Could not enqueue the use of image %s", image.pk, exc_info=True)
+
+    transaction.on_commit(enqueue)
+
+
+def use_copy(*, image_id: int, article_ids: list[int]) -> str:
+    """The task's body: make the copy's renditions, then point these essays at them."""
+    image = Image.objects.filter(pk=image_id).first()
+    if image is None:
+        return "skipped: the copy was deleted; the essays keep linking to the original"
+    outcome = render_image(image_id=image.pk, file_name=image.file.name)
+    image.refresh_from_db()
+    if not image.renditions:
+        return f"{outcome}; the essays keep linking to the original"
+    switched = 0
+    for article_id in article_ids:
+        # The body as it is now, locked: an editor's changes since the import are kept.
+        with transaction.atomic():
+            article = (
+                Article.objects.select_for_update()
+                .filter(pk=article_id, body_format=BodyFormat.HTML)
+                .first()
+            )
+            if article is None:
+                continue
+            body = _point_at_copies(article.body, {image.source_url: image})
+            if body != article.body:
+                article.body = body
+                article.save()
+                switched += 1
+    return f"{outcome}; {switched} essays now show it"
 
 
 def _pictures(body: str):
@@ -92,7 +143,6 @@ def _copy(url: str, alt: str) -> tuple[Image | None, str]:
         reason = getattr(exc, "reason", None) or str(exc) or type(exc).__name__
         return None, f"not copied: {reason}. The essay keeps linking to it."
     image = Image.objects.create(file=prepared.content, alt_text=alt, source_url=url)
-    process_image(image=image)
     return image, f"copied as image #{image.pk}"
 
 

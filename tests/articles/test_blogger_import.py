@@ -344,16 +344,17 @@ def picture_server():
 
 
 def test_copy_images_brings_pictures_into_the_media_library(
-    client, tmp_path, settings, picture_server
+    client, tmp_path, settings, picture_server, django_capture_on_commit_callbacks
 ):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     body = (
         f'<a href="{picture_server}/big.png"><img src="{picture_server}/small.png" alt="Teal"></a>'
         f'<img src="{picture_server}/missing.jpg">'
     )
-    out = run_import(
-        tmp_path, takeout_feed(takeout_entry(1, title="Pics", body=body)), "--copy-images"
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # renditions: a task, on commit
+        out = run_import(
+            tmp_path, takeout_feed(takeout_entry(1, title="Pics", body=body)), "--copy-images"
+        )
     image = Image.objects.get()
     assert image.source_url == f"{picture_server}/big.png" and image.alt_text == "Teal"
     assert image.renditions and image.width == 900
@@ -367,3 +368,35 @@ def test_copy_images_brings_pictures_into_the_media_library(
         tmp_path, takeout_feed(takeout_entry(1, title="Pics", body=body)), "--copy-images"
     )
     assert Image.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_copied_pictures_are_rendered_by_the_worker_then_the_essay_switches_to_them(
+    tmp_path, settings, picture_server
+):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    body = f'<a href="{picture_server}/big.png"><img src="{picture_server}/small.png"></a>'
+    out = run_import(
+        tmp_path, takeout_feed(takeout_entry(1, title="Pics", body=body)), "--copy-images"
+    )
+    image = Image.objects.get()
+    assert f"copied as image #{image.pk}" in out and "db_worker" in out
+    assert image.renditions == {}  # the command only downloads and checks the picture
+    html = Article.objects.get().body_html
+    assert f'src="{picture_server}/small.png"' in html  # still Blogger's until ours is ready
+    assert image.file.url not in html
+    task = DBTaskResult.objects.get(task_path__startswith="articles.")
+    assert task.priority < 0  # behind the site's own work (notices, editors' uploads)
+
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    image.refresh_from_db()
+    assert image.renditions
+    html = Article.objects.get().body_html
+    assert f'src="{image.fallback_url}"' in html and f'href="{image.file.url}"' in html
+    assert image.fallback_url != image.file.url  # a rendition, not the full-size original
+    assert picture_server not in html

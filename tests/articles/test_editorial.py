@@ -160,7 +160,9 @@ def test_publish_action_is_recorded_as_a_revision(editor_client):
     assert version.field_dict["status"] == "published"
 
 
-def test_preview_places_images_and_says_it_is_unsaved(editor_client, settings, tmp_path):
+def test_preview_places_images_and_says_it_is_unsaved(
+    editor_client, settings, tmp_path, django_capture_on_commit_callbacks
+):
     import io
 
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -171,10 +173,11 @@ def test_preview_places_images_and_says_it_is_unsaved(editor_client, settings, t
     settings.MEDIA_ROOT = tmp_path
     buffer = io.BytesIO()
     PILImage.new("RGB", (800, 400), "teal").save(buffer, "JPEG")
-    editor_client.post(
-        reverse("admin:articles_image_add"),
-        {"file": SimpleUploadedFile("p.jpg", buffer.getvalue()), "alt_text": "Teal"},
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # renditions: a task, on commit
+        editor_client.post(
+            reverse("admin:articles_image_add"),
+            {"file": SimpleUploadedFile("p.jpg", buffer.getvalue()), "alt_text": "Teal"},
+        )
     image = Image.objects.get()
     article = make_article()
     response = editor_client.post(

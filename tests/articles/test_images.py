@@ -7,6 +7,7 @@ import zlib
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 from PIL import Image as PILImage
 
@@ -59,11 +60,18 @@ def png_header_only(width, height) -> bytes:
     )
 
 
+def committed_post(client, url, data):
+    """A POST whose transaction commits: the renditions task, enqueued on commit, then runs
+    (at once, with the tests' immediate task backend)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(url, data)
+
+
 def upload(client, content, name="photo.jpg", **fields):
     data = {"alt_text": "A navy square", "caption": "Caption", "credit": "Photo: Ana", **fields}
     if content is not None:
         data["file"] = SimpleUploadedFile(name, content)
-    return client.post(reverse("admin:articles_image_add"), data)
+    return committed_post(client, reverse("admin:articles_image_add"), data)
 
 
 def open_stored(name):
@@ -202,7 +210,8 @@ def test_editing_an_images_caption_shows_at_once(editor_client, picture, client)
 
 def test_replacing_the_file_gives_new_addresses_and_removes_the_old_ones(editor_client, picture):
     old = [name for names in picture.renditions.values() for name in names.values()]
-    editor_client.post(
+    committed_post(
+        editor_client,
         reverse("admin:articles_image_change", args=[picture.pk]),
         {
             "file": SimpleUploadedFile("new.jpg", encoded("RGB", (900, 600), "JPEG", color="red")),

@@ -84,6 +84,7 @@ def test_title_description_canonical_and_social_tags(client):
 
 def test_list_pages_have_social_tags_and_search_is_noindex(client):
     topic = make_topic("Water")
+    make_article(topics=[topic])  # a topic has a page once it has a published essay
     html = client.get(topic.get_absolute_url()).text
     assert '<meta property="og:title" content="Water · The Essay Review">' in html
     search = client.get(reverse("articles:search"), {"q": "x"}).text

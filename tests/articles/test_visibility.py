@@ -113,3 +113,80 @@ def test_published_page_is_not_marked_as_preview(editor_client):
     response = editor_client.get(article.get_absolute_url())
     assert "Preview." not in response.text
     assert "no-store" not in response.get("Cache-Control", "")
+
+
+def owner_urls(owner, kind: str) -> list[str]:
+    """An author's, topic's or section's page and its two feeds."""
+    return [
+        owner.get_absolute_url(),
+        reverse(f"articles:{kind}-feed", args=[owner.slug]),
+        reverse(f"articles:{kind}-feed-atom", args=[owner.slug]),
+    ]
+
+
+def test_authors_topics_and_sections_without_a_public_essay_are_404(
+    client, editor_client, monkeypatch
+):
+    """An embargoed author's bio was readable by guessing the slug (issue 12)."""
+    soon = timezone.now() + timedelta(hours=2)
+    hidden = {
+        "draft": (make_author("Embargoed Draftauthor", bio="Joins us in May."),
+                  make_topic("Secret Drafttopic"), make_section("Secret Draftsection")),
+        "scheduled": (make_author("Embargoed Laterauthor", bio="Starts on Monday."),
+                      make_topic("Secret Latertopic"), make_section("Secret Latersection")),
+        "unused": (make_author("Embargoed Nobody"), make_topic("Secret Unused"),
+                   make_section("Secret Empty")),
+    }  # fmt: skip
+    for state, published_at in [("draft", None), ("scheduled", soon)]:
+        author, topic, section = hidden[state]
+        make_article(
+            status=Article.Status.DRAFT if state == "draft" else Article.Status.PUBLISHED,
+            published_at=published_at,
+            authors=[author],
+            topics=[topic],
+            section=section,
+        )
+    public = make_article("Public essay", topics=[make_topic("Open topic")])
+
+    for owners in hidden.values():
+        for owner, kind in zip(owners, ["author", "topic", "section"], strict=True):
+            for url in owner_urls(owner, kind):
+                assert client.get(url).status_code == 404, url
+            # One rule for everyone: an editor previews the essay, not an empty listing.
+            assert editor_client.get(owner.get_absolute_url()).status_code == 404
+    assert (
+        client.get(reverse("articles:legacy-label", args=["Secret Drafttopic"])).status_code == 404
+    )
+
+    # Nothing public lists them either: lists, feeds, sitemaps, the essay page and its JSON-LD.
+    listings = [
+        reverse("articles:home"),
+        reverse("articles:archive"),
+        public.get_absolute_url(),
+        reverse("articles:feed"),
+        reverse("articles:feed-atom"),
+        reverse("sitemap"),
+        *(
+            reverse("django.contrib.sitemaps.views.sitemap", args=[kind])
+            for kind in ["sections", "topics", "authors"]
+        ),
+    ]
+    for url in listings:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        text = response.content.decode()
+        assert "Embargoed" not in text and "Secret " not in text, url
+        for owners in hidden.values():
+            for owner in owners:
+                assert owner.get_absolute_url() not in text, (url, owner)
+    sitemap = client.get(reverse("django.contrib.sitemaps.views.sitemap", args=["topics"])).text
+    assert "/topics/" in sitemap  # the public essay's topic is listed: the check can fail
+
+    # When the scheduled essay goes out, its author, topic and section appear by themselves.
+    later = soon + timedelta(minutes=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    author, topic, section = hidden["scheduled"]
+    for owner, kind in [(author, "author"), (topic, "topic"), (section, "section")]:
+        for url in owner_urls(owner, kind):
+            assert client.get(url).status_code == 200, url
+    assert "Starts on Monday." in client.get(author.get_absolute_url()).text

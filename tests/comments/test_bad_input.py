@@ -27,6 +27,7 @@ def article():
         ({"text": "x" * 5001}, "Ensure this value has at most 5000 characters"),
         ({"text": "nul \x00 byte"}, "Null characters are not allowed."),
         ({"name": "bell \x07"}, "control characters"),
+        ({"name": "Zoë\r\nunsubscribe here: http://evil.example"}, "must be a single line"),
         ({"text": "escape \x1b[31m"}, "control characters"),
         ({"parent": "abc"}, "not available for replies"),
         ({"parent": "999999"}, "not available for replies"),
@@ -58,7 +59,7 @@ def test_non_utf8_bytes_are_refused(client, article):
         body,
         content_type="application/x-www-form-urlencoded",
     )
-    assert response.status_code in (200, 400)
+    assert response.status_code == 400  # core.middleware: forms are UTF-8 or nothing
     assert not Comment.objects.exists()
 
 

@@ -1,7 +1,10 @@
 """Emails: moderators hear of held comments; commenters who asked hear of approved replies."""
 
 import logging
+import re
+import time
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.core import mail
@@ -140,15 +143,34 @@ def test_no_reply_notice_when_not_asked_for(moderator_client, django_capture_on_
     assert mail.outbox == []
 
 
-def test_unsubscribe_link_works_without_login(
+def unsubscribe_url(comment) -> str:
+    return reverse("comments:unsubscribe", args=[unsubscribe_token(comment)])
+
+
+def test_unsubscribe_link_asks_first_and_the_button_unsubscribes(
     thread, moderator_client, django_capture_on_commit_callbacks
 ):
+    """Mail scanners open every link: a GET only shows the question; the button answers it."""
     article, parent = thread
-    url = reverse("comments:unsubscribe", args=[unsubscribe_token(parent)])
-    response = Client().get(url)
-    assert response.status_code == 200 and "You are unsubscribed" in response.text
+    url = unsubscribe_url(parent)
+    reader = Client(enforce_csrf_checks=True)  # no login, no cookie, no JavaScript
+    for _ in range(2):
+        page = reader.get(url)
+        assert page.status_code == 200 and "Stop reply emails?" in page.text
+    parent.refresh_from_db()
+    assert parent.notify_replies is True
+    form = re.search(r'<form method="post" action="([^"]+)">(.*?)</form>', page.text, re.S)
+    assert form and form.group(1) == url
+    button = re.search(r'<button type="submit"[^>]* name="([^"]+)" value="([^"]+)"', form.group(2))
+    assert "asker@example.org" not in page.text and "<script" not in form.group(2)
+    assert "no-store" in page["Cache-Control"]
+
+    done = reader.post(url, {button.group(1): button.group(2)})
+    assert done.status_code == 200 and "You are unsubscribed" in done.text
+    assert "asker@example.org" not in done.text
     parent.refresh_from_db()
     assert parent.notify_replies is False
+    assert "already unsubscribed" in reader.get(url).text
 
     reply = make_comment(article, parent=parent, status="pending")
     with django_capture_on_commit_callbacks(execute=True):
@@ -156,19 +178,59 @@ def test_unsubscribe_link_works_without_login(
     assert mail.outbox == []
 
 
-def test_one_click_unsubscribe_by_post_from_the_mail_client(thread):
+def test_a_post_without_the_one_click_field_does_not_unsubscribe(thread):
     _, parent = thread
-    url = reverse("comments:unsubscribe", args=[unsubscribe_token(parent)])
-    response = Client(enforce_csrf_checks=True).post(url, {"List-Unsubscribe": "One-Click"})
+    response = Client().post(unsubscribe_url(parent), {"something": "else"})
+    assert response.status_code == 200 and "Stop reply emails?" in response.text
+    parent.refresh_from_db()
+    assert parent.notify_replies is True
+
+
+@pytest.mark.parametrize("encoding", ["urlencoded", "multipart"])
+def test_one_click_unsubscribe_by_post_from_the_mail_client(thread, encoding):
+    """RFC 8058: the mail client POSTs List-Unsubscribe=One-Click, with no cookie or token."""
+    _, parent = thread
+    client = Client(enforce_csrf_checks=True)
+    if encoding == "urlencoded":
+        response = client.post(
+            unsubscribe_url(parent),
+            "List-Unsubscribe=One-Click",
+            content_type="application/x-www-form-urlencoded",
+        )
+    else:
+        response = client.post(unsubscribe_url(parent), {"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200
     parent.refresh_from_db()
     assert parent.notify_replies is False
 
 
-def test_forged_unsubscribe_token_is_refused(thread):
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_forged_unsubscribe_token_is_refused(thread, method):
     _, parent = thread
-    forged = unsubscribe_token(parent)[:-3] + "abc"
-    response = Client().get(reverse("comments:unsubscribe", args=[forged]))
-    assert response.status_code == 400
+    token = unsubscribe_token(parent)
+    for forged in [token[:-3] + "abc", token.split(":")[0], "x", "..:..:.."]:
+        url = reverse("comments:unsubscribe", args=[forged])
+        response = getattr(Client(), method)(url, {"List-Unsubscribe": "One-Click"})
+        assert response.status_code == 400
+        assert (
+            "This link is not valid" in response.text
+            and "Unsubscribe</button>" not in response.text
+        )
     parent.refresh_from_db()
     assert parent.notify_replies is True
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_unsubscribe_links_expire_after_a_year(thread, method):
+    _, parent = thread
+    now = time.time()
+    with mock.patch("time.time", return_value=now - 366 * 86400):
+        old = reverse("comments:unsubscribe", args=[unsubscribe_token(parent)])
+    with mock.patch("time.time", return_value=now - 364 * 86400):
+        recent = reverse("comments:unsubscribe", args=[unsubscribe_token(parent)])
+    response = getattr(Client(), method)(old, {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 400
+    assert "This link has expired" in response.text and "Unsubscribe</button>" not in response.text
+    parent.refresh_from_db()
+    assert parent.notify_replies is True
+    assert "Stop reply emails?" in Client().get(recent).text

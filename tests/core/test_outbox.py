@@ -89,6 +89,7 @@ def test_failures_are_retried_with_backoff_then_shown_as_failed(
     assert len(mail.outbox) == 1 and OutgoingEmail.objects.get().status == "sent"
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes the connection
 def test_a_send_whose_worker_died_is_tried_again_after_its_lease(settings):
     settings.TASKS = DATABASE_TASKS  # nothing runs until the test says so
     queue()
@@ -104,6 +105,7 @@ def test_a_send_whose_worker_died_is_tried_again_after_its_lease(settings):
     assert email.status == "sent" and email.attempts == 2
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes the connection
 def test_failed_tasks_are_listed_with_their_error_and_can_be_run_again(
     settings, admin_client, django_capture_on_commit_callbacks
 ):
@@ -126,6 +128,7 @@ def test_failed_tasks_are_listed_with_their_error_and_can_be_run_again(
     assert len(mail.outbox) == 1
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes the connection
 def test_old_finished_work_is_forgotten_but_failures_are_kept(
     settings, django_capture_on_commit_callbacks
 ):

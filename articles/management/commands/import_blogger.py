@@ -76,8 +76,14 @@ class Command(BaseCommand):
         if copy_images and not dry_run:
             from articles.importers.remote_images import copy_images as copy
 
-            for url, outcome in copy(article_ids, progress=progress_bar(self.stderr, "images ")):
+            report = copy(article_ids, progress=progress_bar(self.stderr, "images "))
+            for url, outcome in report:
                 self.stdout.write(f"  image {url}: {outcome}")
+            if any(" as image #" in outcome for _, outcome in report):
+                self.stdout.write(
+                    "  The task worker (manage.py db_worker) makes the copies' renditions; "
+                    "each essay shows our copy once they are ready."
+                )
 
     @staticmethod
     def _report(file, summary, dry_run) -> str:

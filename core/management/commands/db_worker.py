@@ -14,7 +14,7 @@ class Command(db_worker.Command):
     def handle(self, *args, **options):
         reloader_parent = options["reload"] and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true"
         if options["batch"]:
-            Sweeper().sweep_once()  # a batch run also picks up what was lost
+            Sweeper().sweep_once(periodic=False)  # a batch run also picks up what was lost
         elif not reloader_parent:
             Sweeper().start()
         return super().handle(*args, **options)
