@@ -5,12 +5,14 @@ Django's own RedisCache waits for its socket timeout on every call while Redis i
 again. This backend:
 - makes one client and connection pool per process, shared by its threads;
 - never retries a command (a retry doubles the wait, and the page is fine without the cache);
-- has a circuit breaker: after a failure the cache is skipped for `circuit_breaker_seconds`
-  (OPTIONS, default 5): reads are misses and writes are dropped, at once. Calls whose effect
-  or answer matters (add, incr, decr, delete, clear) raise CacheUnavailable instead, so each
-  caller keeps its own fallback (the comment rate limit fails open). Then one request tries
-  Redis again; the others keep skipping it until that one succeeds. An outage is logged once,
-  and its end once.
+- has a circuit breaker: after a failure Redis is skipped for `circuit_breaker_seconds`
+  (OPTIONS, default 5). Meanwhile reads and writes go to a small cache in the process's own
+  memory (so cached pages stay fast; they cannot be stale: their keys carry the content version
+  kept in the database), emptied when Redis answers again. Calls whose effect or answer must be
+  shared by every process (add, incr, decr, delete, clear) raise CacheUnavailable instead, so
+  each caller keeps its own fallback (the comment rate limit fails open). Then one request
+  tries Redis again; the others keep skipping it until that one succeeds. An outage is logged
+  once, and its end once.
 
 The socket timeouts themselves are in settings.CACHES (about 100 ms).
 """
@@ -21,6 +23,7 @@ import time
 from urllib.parse import urlsplit
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
 from redis import exceptions as redis_errors
@@ -38,8 +41,8 @@ class CacheUnavailable(Exception):
 class CircuitBreaker:
     """Open for `seconds` after a failure; then lets one caller through to try again."""
 
-    def __init__(self, name: str, seconds: float):
-        self.name, self.seconds = name, seconds
+    def __init__(self, name: str, seconds: float, on_close=None):
+        self.name, self.seconds, self.on_close = name, seconds, on_close
         self._lock = threading.Lock()
         self._open = False
         self._retry_at = 0.0
@@ -60,6 +63,8 @@ class CircuitBreaker:
                 was_open, self._open = self._open, False
             if was_open:
                 logger.warning("Cache %s answers again; using it", self.name)
+                if self.on_close:
+                    self.on_close()
 
     def failed(self, error: Exception) -> None:
         with self._lock:
@@ -102,7 +107,7 @@ def where(servers) -> str:
     return ",".join(names)
 
 
-_shared: dict[tuple, tuple[SharedClient, CircuitBreaker]] = {}
+_shared: dict[tuple, tuple[SharedClient, CircuitBreaker, LocMemCache]] = {}
 _shared_lock = threading.Lock()
 
 
@@ -118,47 +123,50 @@ class RedisCache(DjangoRedisCache):
             if identity not in _shared:
                 options.setdefault("retry", Retry(NoBackoff(), 0))
                 client = SharedClient(self._servers, **options)
-                _shared[identity] = (client, CircuitBreaker(where(self._servers), seconds))
-            self._shared_client, self.breaker = _shared[identity]
+                local = LocMemCache(f"fallback-{len(_shared)}", {"OPTIONS": {"MAX_ENTRIES": 500}})
+                breaker = CircuitBreaker(where(self._servers), seconds, on_close=local.clear)
+                _shared[identity] = (client, breaker, local)
+            self._shared_client, self.breaker, self.local = _shared[identity]
 
     @property
     def _cache(self):
         return self._shared_client
 
-    def _call(self, operation, *args, miss=_RAISE):
-        """Run `operation` unless the breaker is open; a failure opens it. `miss` is the answer
-        when the cache is skipped or fails; without one, CacheUnavailable is raised."""
+    def _call(self, operation, *args, local=None):
+        """Run `operation` unless the breaker is open; a failure opens it. When Redis is skipped
+        or fails, `local` (the same call on the process's memory cache) answers instead; without
+        one, CacheUnavailable is raised."""
         if not self.breaker.allow():
-            if miss is _RAISE:
+            if local is None:
                 raise CacheUnavailable(f"cache {self.breaker.name} is being skipped")
-            return miss
+            return local(*args)
         try:
             result = operation(*args)
         except (redis_errors.ConnectionError, redis_errors.TimeoutError, OSError) as error:
             self.breaker.failed(error)
-            if miss is _RAISE:
+            if local is None:
                 raise CacheUnavailable(str(error)) from error
-            return miss
+            return local(*args)
         self.breaker.succeeded()
         return result
 
     def get(self, key, default=None, version=None):
-        return self._call(super().get, key, default, version, miss=default)
+        return self._call(super().get, key, default, version, local=self.local.get)
 
     def get_many(self, keys, version=None):
-        return self._call(super().get_many, keys, version, miss={})
+        return self._call(super().get_many, keys, version, local=self.local.get_many)
 
     def has_key(self, key, version=None):
-        return self._call(super().has_key, key, version, miss=False)
+        return self._call(super().has_key, key, version, local=self.local.has_key)
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        self._call(super().set, key, value, timeout, version, miss=None)
+        self._call(super().set, key, value, timeout, version, local=self.local.set)
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._call(super().set_many, data, timeout, version, miss=list(data))
+        return self._call(super().set_many, data, timeout, version, local=self.local.set_many)
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._call(super().touch, key, timeout, version, miss=False)
+        return self._call(super().touch, key, timeout, version, local=self.local.touch)
 
     # What these do or answer decides something (a claim, a counter, an invalidation): a
     # skipped call is an error for the caller to handle, never a guess.

@@ -56,15 +56,17 @@ def test_a_frozen_redis_is_waited_for_once_then_skipped(redis_cache, caplog):
         first, waited = timed(lambda: cache.get("greeting", "miss"))
         assert first == "miss" and 0.05 < waited < 0.5  # one socket timeout, no retries
         rest, skipped = timed(lambda: [cache.get("greeting", "miss") for _ in range(50)])
-        cache.set("greeting", "dropped")  # a no-op, at once
+        cache.set("greeting", "kept in this process")  # at once, in the process's memory
+        assert cache.get("greeting") == "kept in this process"
         with pytest.raises(CacheUnavailable):
-            cache.add("claim", 1)  # an answer that decides something is never guessed
+            cache.add("claim", 1)  # an answer every process must share is never guessed
     assert rest == ["miss"] * 50 and skipped < 0.05
     assert caplog.text.count("unavailable") == 1  # the outage is logged once
 
     redis_cache.send_signal(signal.SIGCONT)
     time.sleep(0.6)  # the breaker lets one call try again
-    assert cache.get("greeting") == "hello"
+    assert cache.get("greeting") == "hello"  # Redis again; the process's copies are forgotten
+    assert cache.local.get("greeting") is None
     cache.set("greeting", "again")
     assert cache.get("greeting") == "again"
 
