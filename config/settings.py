@@ -80,17 +80,25 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz for load balancers: before host checks, redirects and caches.
+    "core.health.HealthCheckMiddleware",
+    # Bodies over the limit → 413 before anything reads them (core/limits.py).
+    "core.limits.RequestBodyLimitMiddleware",
+    "core.proxy.ForwardedForWatchMiddleware",  # warns once: a proxy, TRUSTED_PROXY_COUNT=0
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so static files get these headers too.
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Non-UTF-8 form bodies → a plain 400, before CSRF (or anything else) reads request.POST.
+    "core.middleware.FormEncodingMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.limits.AdminBodyLimitMiddleware",  # the admin's upload allowance: staff only
     "django.contrib.messages.middleware.MessageMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
@@ -178,8 +186,8 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Local memory by default; Redis in production. If Redis is down or hangs the site keeps
-# serving, uncached: 100 ms socket timeouts, no retries, and after a failure Redis is skipped
-# for CACHE_BREAKER_SECONDS before one request tries it again (core/cache.py).
+# serving: 100 ms socket timeouts, no retries, and after a failure Redis is skipped (each process
+# using its own memory) for CACHE_BREAKER_SECONDS before one request tries it again (core/cache.py).
 CACHES = {
     "default": (
         {
@@ -226,9 +234,14 @@ TASKS = {
 }
 TASK_SWEEP_SECONDS = float(os.environ.get("TASK_SWEEP_SECONDS", "30"))
 TASK_STALE_MINUTES = int(os.environ.get("TASK_STALE_MINUTES", "60"))
+# /readyz says "not ready" when a due task has waited longer than this (is db_worker running?).
+TASK_MAX_LAG_SECONDS = int(os.environ.get("TASK_MAX_LAG_SECONDS", "300"))
 TASK_KEEP_DAYS = int(os.environ.get("TASK_KEEP_DAYS", "14"))  # finished tasks and sent emails
 # Tasks the worker enqueues on a timer: dotted path → every how many seconds.
-PERIODIC_TASKS = {"comments.tasks.send_moderator_digests": 300}
+PERIODIC_TASKS = {
+    "comments.tasks.send_moderator_digests": 300,
+    "articles.tasks.render_missing_renditions": 600,
+}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
@@ -271,6 +284,10 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 IMAGE_MAX_UPLOAD_MB = int(os.environ.get("IMAGE_MAX_UPLOAD_MB", "15"))
 IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", "40000000"))
+# Request bodies (core/limits.py; deploy/nginx.conf has the same): the admin takes an upload plus
+# its form, everything else (a comment is at most ~60 KB encoded) the small limit.
+ADMIN_MAX_BODY_MB = int(os.environ.get("ADMIN_MAX_BODY_MB", str(IMAGE_MAX_UPLOAD_MB + 1)))
+REQUEST_MAX_BODY_KB = int(os.environ.get("REQUEST_MAX_BODY_KB", "64"))
 IMAGE_RENDITION_WIDTHS = (480, 960, 1600)
 # Text-search configuration (PostgreSQL): stemming language of the essays.
 SEARCH_CONFIG = os.environ.get("SEARCH_CONFIG", "english")

@@ -16,6 +16,7 @@ PRODUCTION = {
     "SECRET_KEY": "p7$Lq9!vR2@xZ4#nB6^mW8&kT0*jH3(fD5)gS1+cV7-aY9=eU2",
     "ALLOWED_HOSTS": "blog.example.org",
     "SITE_URL": "https://blog.example.org",
+    "TRUSTED_PROXY_COUNT": "1",  # behind deploy/nginx.conf (core.W001 without it)
 }
 
 

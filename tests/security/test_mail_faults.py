@@ -192,9 +192,7 @@ def test_a_worker_killed_mid_send_still_delivers_the_email_once(live_server, que
         email = OutgoingEmail.objects.get()
         assert inbox.message_ids() == [email.message_id]  # arrived, once
         assert email.attempts == 2
-        assert (
-            "Please moderate me" in inbox.messages[0]["message"].get_content()
-        )
+        assert "Please moderate me" in inbox.messages[0]["message"].get_content()
     finally:
         stop(worker)
         if replacement:
