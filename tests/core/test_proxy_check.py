@@ -5,21 +5,14 @@ import logging
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from django.core.checks import run_checks
 
 from core import proxy
+from tests.security.test_deployment import PRODUCTION, ROOT
 
 pytestmark = pytest.mark.django_db
-ROOT = Path(__file__).resolve().parents[2]
-PRODUCTION = {
-    "DEBUG": "0",
-    "SECRET_KEY": "p7$Lq9!vR2@xZ4#nB6^mW8&kT0*jH3(fD5)gS1+cV7-aY9=eU2",
-    "ALLOWED_HOSTS": "blog.example.org",
-    "SITE_URL": "https://blog.example.org",
-}
 
 
 @pytest.fixture
