@@ -102,16 +102,18 @@ def queue_renditions(*, image: Image, stale=(), priority: int | None = None) -> 
 
 
 def queue_missing_renditions(now=None) -> int:
-    from .tasks import make_renditions
+    """Images of the last day still without renditions ten minutes after upload, and with no
+    rendition task waiting, get one (their task was lost). Replaced files are not looked for."""
+    from core.worker import waiting_for
+
+    from .tasks import make_renditions, use_imported_picture
 
     now = now or timezone.now()
-    missing = Image.objects.filter(
-        renditions={},
-        created_at__lt=now - timedelta(minutes=10),
-        created_at__gte=now - timedelta(days=1),
-    )
+    recent = (now - timedelta(days=1), now - timedelta(minutes=10))
+    missing = Image.objects.filter(renditions={}, created_at__range=recent)
+    queued = waiting_for(make_renditions, use_imported_picture, running=True)
     count = 0
-    for image in missing.only("pk", "file")[:100]:
+    for image in missing.exclude(pk__in=queued).only("pk", "file")[:100]:
         make_renditions.enqueue(image.pk, image.file.name, [])
         count += 1
     return count

@@ -225,9 +225,9 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # Seconds an SMTP server may take to answer before the send counts as failed and is retried.
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
-EMAIL_MAX_ATTEMPTS = int(os.environ.get("EMAIL_MAX_ATTEMPTS", "10"))
+EMAIL_GIVE_UP_HOURS = int(os.environ.get("EMAIL_GIVE_UP_HOURS", "72"))  # then marked failed
 EMAIL_RETRY_SECONDS = int(os.environ.get("EMAIL_RETRY_SECONDS", "30"))  # first backoff, doubling
-EMAIL_SEND_LEASE_SECONDS = int(os.environ.get("EMAIL_SEND_LEASE_SECONDS", "0"))  # 0: 6×timeout
+EMAIL_SEND_LEASE_SECONDS = int(os.environ.get("EMAIL_SEND_LEASE_SECONDS", "0"))  # 0: 12×timeout
 
 # Background work (django-tasks, database backend): email, image renditions, purges. Run the
 # worker with `python manage.py db_worker` (README "Security and operations").

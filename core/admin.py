@@ -9,6 +9,9 @@ from django_tasks_db.models import DBTaskResult
 
 from . import mail
 from .models import OutgoingEmail
+from .tasks import deliver_email
+
+EMAIL_TASK = deliver_email.module_path
 
 
 @admin.register(OutgoingEmail)
@@ -54,10 +57,17 @@ class TaskResultAdmin(DBTaskResultAdmin):
 
     @admin.action(description="Run the selected failed tasks again", permissions=["view"])
     def retry(self, request, queryset):
-        count = 0
-        for result in queryset.failed():
-            arguments = result.args_kwargs
-            result.task.enqueue(*arguments["args"], **arguments["kwargs"])
-            count += 1
+        """A new task with the same arguments; the failed one leaves the list. A failed email
+        task re-queues its email (core.mail.retry), which then gets a fresh task of its own."""
+        failed = list(queryset.failed())
+        with transaction.atomic():
+            emails = [r.args_kwargs["args"][0] for r in failed if r.task_path == EMAIL_TASK]
+            mail.retry(OutgoingEmail.objects.filter(pk__in=emails))
+            for result in failed:
+                if result.task_path != EMAIL_TASK:
+                    arguments = result.args_kwargs
+                    result.task.enqueue(*arguments["args"], **arguments["kwargs"])
+            DBTaskResult.objects.filter(pk__in=[result.pk for result in failed]).delete()
+        count = len(failed)
         message = ngettext("%d task queued again.", "%d tasks queued again.", count) % count
         self.message_user(request, message, messages.SUCCESS)

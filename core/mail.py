@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from .models import OutgoingEmail
@@ -52,6 +53,7 @@ def queue_email(*, key: str, to: list[str], subject: str, body: str, headers=Non
                 body=body,
                 headers=headers or {},
                 message_id=make_msgid(domain=_mail_domain()),
+                give_up_at=timezone.now() + give_up_after(),
             )
     except IntegrityError:
         return False
@@ -74,8 +76,16 @@ def enqueue_delivery(email_id: int, *, when=None) -> None:
 
 
 def lease_seconds() -> int:
-    """How long a send may take before another worker may assume the first one died."""
-    return settings.EMAIL_SEND_LEASE_SECONDS or max(60, settings.EMAIL_TIMEOUT * 6)
+    """How long a send may take before another worker may assume the first one died.
+
+    EMAIL_TIMEOUT bounds each step of the SMTP conversation (connect, greeting, EHLO, TLS,
+    login, MAIL, RCPT, DATA, the final answer), not the whole: the lease covers twelve steps.
+    """
+    return settings.EMAIL_SEND_LEASE_SECONDS or max(120, settings.EMAIL_TIMEOUT * 12)
+
+
+def give_up_after() -> timedelta:
+    return timedelta(hours=settings.EMAIL_GIVE_UP_HOURS)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -84,26 +94,35 @@ def backoff(attempts: int) -> timedelta:
 
 
 def claim(email_id: int) -> OutgoingEmail | None:
-    """Take a due email for sending, or None if it is sent, being sent, or not due yet."""
+    """Take a due email for sending, or None if it is sent, being sent, or not due yet.
+
+    One conditional UPDATE: of two workers claiming at once, on PostgreSQL or SQLite, the second
+    finds the row no longer due and gets nothing.
+    """
     now = timezone.now()
-    with transaction.atomic():
-        email = (
-            OutgoingEmail.objects.select_for_update(skip_locked=True)
-            .filter(pk=email_id)
-            .due(now)
-            .first()
+    claimed = (
+        OutgoingEmail.objects.filter(pk=email_id)
+        .due(now)
+        .update(
+            status=OutgoingEmail.Status.SENDING,
+            attempts=F("attempts") + 1,
+            lease_until=now + timedelta(seconds=lease_seconds()),
         )
-        if email is None:
-            return None
-        email.status = OutgoingEmail.Status.SENDING
-        email.attempts += 1
-        email.lease_until = now + timedelta(seconds=lease_seconds())
-        email.save(update_fields=["status", "attempts", "lease_until"])
-    return email
+    )
+    return OutgoingEmail.objects.get(pk=email_id) if claimed else None
+
+
+def _finish(email: OutgoingEmail, **fields) -> bool:
+    """Record the outcome of this attempt, unless another worker took the email over since
+    (our lease ran out): then its attempt, not ours, decides."""
+    mine = OutgoingEmail.objects.filter(
+        pk=email.pk, status=OutgoingEmail.Status.SENDING, attempts=email.attempts
+    )
+    return bool(mine.update(lease_until=None, **fields))
 
 
 class DeliveryFailed(Exception):
-    """The SMTP server did not take the message; raised once every attempt is used up."""
+    """The SMTP server did not take the message for EMAIL_GIVE_UP_HOURS: given up."""
 
 
 def deliver(email_id: int) -> str:
@@ -122,22 +141,18 @@ def deliver(email_id: int) -> str:
             connection.send_messages([message])
     except Exception as exc:  # any backend failure: kept, retried later
         return _failed(email, exc)
-    OutgoingEmail.objects.filter(pk=email.pk).update(
-        status=OutgoingEmail.Status.SENT, sent_at=timezone.now(), lease_until=None, last_error=""
-    )
+    _finish(email, status=OutgoingEmail.Status.SENT, sent_at=timezone.now(), last_error="")
     return "sent"
 
 
 def _failed(email: OutgoingEmail, exc: Exception) -> str:
     error = f"{type(exc).__name__}: {exc}"[:2000]
-    given_up = email.attempts >= settings.EMAIL_MAX_ATTEMPTS
-    when = timezone.now() + backoff(email.attempts)
-    OutgoingEmail.objects.filter(pk=email.pk).update(
-        status=OutgoingEmail.Status.FAILED if given_up else OutgoingEmail.Status.QUEUED,
-        next_attempt_at=when,
-        lease_until=None,
-        last_error=error,
-    )
+    now = timezone.now()
+    given_up = now >= email.give_up_at
+    when = now + backoff(email.attempts)
+    status = OutgoingEmail.Status.FAILED if given_up else OutgoingEmail.Status.QUEUED
+    if not _finish(email, status=status, next_attempt_at=when, last_error=error):
+        return "taken over by another worker"
     if given_up:
         logger.error("Gave up on email %s after %s attempts: %s", email.pk, email.attempts, error)
         raise DeliveryFailed(error) from exc
@@ -147,12 +162,20 @@ def _failed(email: OutgoingEmail, exc: Exception) -> str:
 
 
 def retry(emails) -> int:
-    """Queue failed (or stuck) emails again, with a fresh set of attempts."""
-    ids = [email.pk for email in emails if email.status != OutgoingEmail.Status.SENT]
+    """Queue failed or waiting emails again, due now, with a fresh EMAIL_GIVE_UP_HOURS.
+
+    A send in progress (its lease still running) is left alone: that would be a second copy.
+    """
+    now = timezone.now()
+    waiting = OutgoingEmail.objects.filter(pk__in=[email.pk for email in emails]).filter(
+        Q(status__in=[OutgoingEmail.Status.FAILED, OutgoingEmail.Status.QUEUED])
+        | Q(status=OutgoingEmail.Status.SENDING, lease_until__lt=now)
+    )
+    ids = list(waiting.values_list("pk", flat=True))
     OutgoingEmail.objects.filter(pk__in=ids).update(
         status=OutgoingEmail.Status.QUEUED,
-        attempts=0,
-        next_attempt_at=timezone.now(),
+        next_attempt_at=now,
+        give_up_at=now + give_up_after(),
         lease_until=None,
     )
     for email_id in ids:

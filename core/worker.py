@@ -26,12 +26,25 @@ logger = logging.getLogger(__name__)
 NUDGE_GRACE = timedelta(seconds=60)  # a queued email's own task normally runs well before this
 
 
+def waiting_for(*tasks, running=False) -> set:
+    """The first argument of every task of these kinds still waiting (or, with `running`, being
+    run): what already has a task, so a sweep never queues it twice (a busy worker is not a
+    lost one). An email's running task is not counted: its lease says whether it is alive."""
+    paths = [task.module_path for task in tasks]
+    statuses = ["READY", "RUNNING"] if running else ["READY"]
+    pending = DBTaskResult.objects.filter(task_path__in=paths, status__in=statuses)
+    return {args["args"][0] for args in pending.values_list("args_kwargs", flat=True)}
+
+
 def sweep_outbox(now=None) -> int:
+    from .tasks import deliver_email
+
     now = now or timezone.now()
     overdue = OutgoingEmail.objects.due(now).exclude(
         status=OutgoingEmail.Status.QUEUED, next_attempt_at__gt=now - NUDGE_GRACE
     )
-    ids = list(overdue.values_list("pk", flat=True)[:500])
+    queued = waiting_for(deliver_email)
+    ids = [pk for pk in overdue.values_list("pk", flat=True)[:500] if pk not in queued]
     for email_id in ids:
         enqueue_delivery(email_id)
     return len(ids)

@@ -62,17 +62,23 @@ def test_failures_are_retried_with_backoff_then_shown_as_failed(
     settings, django_capture_on_commit_callbacks, admin_client
 ):
     settings.EMAIL_BACKEND = "tests.comments.failing_backend.FailingBackend"
-    settings.EMAIL_MAX_ATTEMPTS = 3
     with django_capture_on_commit_callbacks(execute=True):
         queue()
     email = OutgoingEmail.objects.get()
     assert email.status == "queued" and email.attempts == 1
     first_wait = email.next_attempt_at - timezone.now()
     assert timedelta(seconds=20) < first_wait <= timedelta(seconds=30)
+    assert email.give_up_at - email.created_at > timedelta(hours=71, minutes=59)
 
-    for _ in range(2):  # the next attempts, once each is due
-        OutgoingEmail.objects.update(next_attempt_at=timezone.now() - timedelta(minutes=5))
-        sweep_outbox()
+    OutgoingEmail.objects.update(next_attempt_at=timezone.now() - timedelta(minutes=5))
+    sweep_outbox()  # the second attempt, once due, waits twice as long
+    email.refresh_from_db()
+    assert email.status == "queued" and email.attempts == 2
+    assert timedelta(seconds=50) < email.next_attempt_at - timezone.now() <= timedelta(minutes=1)
+
+    past = timezone.now() - timedelta(minutes=5)
+    OutgoingEmail.objects.update(next_attempt_at=past, give_up_at=past)  # 72 hours later
+    sweep_outbox()
     email.refresh_from_db()
     assert email.status == "failed" and email.attempts == 3
     assert "SMTP server unreachable" in email.last_error
@@ -95,6 +101,7 @@ def test_a_send_whose_worker_died_is_tried_again_after_its_lease(settings):
     queue()
     email = OutgoingEmail.objects.get()
     assert outbox.claim(email.pk) is not None  # a worker took it … and died
+    DBTaskResult.objects.update(status="RUNNING")  # as its task is left
     assert outbox.claim(email.pk) is None  # nobody else sends it meanwhile
     assert sweep_outbox() == 0
     OutgoingEmail.objects.update(lease_until=timezone.now() - timedelta(seconds=1))
@@ -103,6 +110,53 @@ def test_a_send_whose_worker_died_is_tried_again_after_its_lease(settings):
     assert len(mail.outbox) == 1
     email.refresh_from_db()
     assert email.status == "sent" and email.attempts == 2
+
+
+def test_a_worker_whose_lease_ran_out_cannot_undo_the_next_ones_send():
+    queue()
+    email = OutgoingEmail.objects.get()
+    slow = outbox.claim(email.pk)  # a send that takes longer than its lease
+    OutgoingEmail.objects.update(lease_until=timezone.now() - timedelta(seconds=1))
+    assert outbox.deliver(email.pk) == "sent"  # another worker takes over and succeeds
+    assert outbox._failed(slow, TimeoutError("late")) == "taken over by another worker"
+    email.refresh_from_db()
+    assert email.status == "sent" and email.attempts == 2 and email.last_error == ""
+    assert outbox.retry([email]) == 0 and len(mail.outbox) == 1  # a sent email is never resent
+
+
+def test_the_sweep_leaves_alone_emails_whose_task_is_still_waiting(settings):
+    settings.TASKS = DATABASE_TASKS
+    queue()
+    email = OutgoingEmail.objects.get()
+    OutgoingEmail.objects.update(next_attempt_at=timezone.now() - timedelta(minutes=5))
+    assert sweep_outbox() == 1  # its task was lost: one is queued
+    assert sweep_outbox() == 0  # a busy worker is not a lost one: no second task
+    assert DBTaskResult.objects.filter(args_kwargs__args=[email.pk]).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)  # the worker closes the connection
+def test_an_email_given_up_on_is_sent_when_its_task_is_run_again(
+    settings, admin_client, django_capture_on_commit_callbacks
+):
+    settings.TASKS = DATABASE_TASKS
+    settings.EMAIL_BACKEND = "tests.comments.failing_backend.FailingBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        queue()
+    OutgoingEmail.objects.update(give_up_at=timezone.now())
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    assert OutgoingEmail.objects.get().status == "failed"
+    failed = DBTaskResult.objects.get(status="FAILED")
+    assert "DeliveryFailed" in failed.exception_class_path
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    changelist = reverse("admin:django_tasks_database_dbtaskresult_changelist")
+    response = admin_client.post(
+        changelist, {"action": "retry", "_selected_action": [failed.pk]}, follow=True
+    )
+    assert "1 task queued again." in response.text
+    assert not DBTaskResult.objects.filter(status="FAILED").exists()  # it left the list
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    assert len(mail.outbox) == 1 and OutgoingEmail.objects.get().status == "sent"
 
 
 @pytest.mark.django_db(transaction=True)  # the worker closes the connection
