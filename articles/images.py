@@ -149,7 +149,7 @@ def make_renditions(name: str, *, folder: str) -> dict[str, dict[str, str]]:
         width, height = image.size
         # A JPEG can be decoded at 1/2, 1/4 or 1/8 of its size, much faster: ask for no less
         # than twice the largest rendition, so the final resize still has detail to work with.
-        image.draft(None, (2 * largest, 2 * largest * height // width))
+        image.draft(None, (2 * largest, max(1, 2 * largest * height // width)))
         image.load()
     # Originals stored before metadata was stripped entirely may still carry some: the
     # renditions never do.

@@ -60,7 +60,7 @@ def rendition_names(renditions: dict) -> set[str]:
 
 
 @transaction.atomic
-def save_image(*, image: Image, new_file: bool, priority: int | None = None) -> None:
+def save_image(*, image: Image, new_file: bool) -> None:
     """Save an image; its renditions are made by the task worker once this transaction commits.
 
     So an editor's save of a 40-megapixel upload takes the time to check and store it, not to
@@ -82,19 +82,18 @@ def save_image(*, image: Image, new_file: bool, priority: int | None = None) -> 
         image.renditions = {}
     image.save()
     if new_file or not image.renditions:
-        queue_renditions(image=image, stale=stale, priority=priority)
+        queue_renditions(image=image, stale=stale)
 
 
-def queue_renditions(*, image: Image, stale=(), priority: int | None = None) -> None:
+def queue_renditions(*, image: Image, stale=()) -> None:
     """Have the task worker make the renditions of the image's current file, after the commit."""
     from .tasks import make_renditions  # the task module imports this one
 
-    task = make_renditions if priority is None else make_renditions.using(priority=priority)
     args = (image.pk, image.file.name, sorted(stale))
 
     def enqueue():
         try:
-            task.enqueue(*args)
+            make_renditions.enqueue(*args)
         except Exception:  # the image is saved and shown from its original; a later save retries
             logger.warning("Could not enqueue renditions of image %s", args[0], exc_info=True)
 

@@ -91,14 +91,15 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Non-UTF-8 form bodies → a plain 400, before CSRF (or anything else) reads request.POST.
-    "core.middleware.FormEncodingMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.limits.AdminBodyLimitMiddleware",  # the admin's upload allowance: staff only
+    # Non-UTF-8 form bodies → a plain 400, before CSRF's check (or a view) reads request.POST;
+    # after the body limit, so an anonymous oversized body is refused, not read.
+    "core.middleware.FormEncodingMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]

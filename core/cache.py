@@ -31,7 +31,6 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 logger = logging.getLogger(__name__)
-_RAISE = object()
 
 
 class CacheUnavailable(Exception):

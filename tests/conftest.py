@@ -69,5 +69,5 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(autouse=True)
 def _tasks_run_at_once(settings):
     """Tasks run in the process that enqueues them, except in tests of the queue itself
-    (tests/core/test_tasks.py and the fault tests start a real `db_worker`)."""
+    (tests/core/test_outbox.py and the fault tests run a real `db_worker`)."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -429,3 +429,10 @@ def test_an_image_whose_rendition_task_was_lost_gets_them_from_the_periodic_swee
     image.refresh_from_db()
     assert sorted(image.renditions, key=int) == ["480", "960", "1200"]
     assert queue_missing_renditions() == 0
+
+
+def test_a_very_wide_jpeg_gets_its_renditions(editor_client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # renditions run after the commit
+        response = add_image(editor_client, encoded("RGB", (10_000, 2), "JPEG"), "strip.jpg")
+    assert response.status_code == 302
+    assert sorted(Image.objects.get().renditions, key=int) == ["480", "960", "1600"]
