@@ -1,6 +1,7 @@
 """Request bodies over the limit are refused with 413 before Django reads a byte of them."""
 
 import io
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
@@ -65,8 +66,13 @@ def test_the_longest_comment_still_fits(client, settings):
     settings.COMMENTS_MAX_LENGTH = 5000
     article = make_article()
     text = "\N{GRINNING FACE}" * 5000  # 4 bytes each, 12 once percent-encoded
+    data = comment_data(article, text=text, name="\N{GRINNING FACE}" * 100)
+    body = urlencode(data)  # as a browser sends the form: urlencoded, not multipart
+    assert len(body) > 60_000
     response = client.post(
-        reverse("comments:post", args=[article.slug]), comment_data(article, text=text)
+        reverse("comments:post", args=[article.slug]),
+        body,
+        content_type="application/x-www-form-urlencoded",
     )
     assert response.status_code == 302
     assert Comment.objects.get().text == text
