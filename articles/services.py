@@ -105,12 +105,12 @@ def queue_missing_renditions(now=None) -> int:
     rendition task waiting, get one (their task was lost). Replaced files are not looked for."""
     from core.worker import waiting_for
 
-    from .tasks import make_renditions, use_imported_picture
+    from .tasks import make_renditions
 
     now = now or timezone.now()
     recent = (now - timedelta(days=1), now - timedelta(minutes=10))
     missing = Image.objects.filter(renditions={}, created_at__range=recent)
-    queued = waiting_for(make_renditions, use_imported_picture, running=True)
+    queued = waiting_for(make_renditions, running=True)
     count = 0
     for image in missing.exclude(pk__in=queued).only("pk", "file")[:100]:
         make_renditions.enqueue(image.pk, image.file.name, [])

@@ -15,10 +15,10 @@ def make_renditions(image_id: int, file_name: str, stale: list[str] | None = Non
 
 
 @task(priority=IMPORT_PRIORITY)
-def use_imported_picture(image_id: int, article_ids: list[int]) -> str:
+def copy_imported_picture(url: str, alt: str, article_ids: list[int]) -> str:
     from .importers import remote_images  # an importer, loaded only by the worker that needs it
 
-    return remote_images.use_copy(image_id=image_id, article_ids=article_ids)
+    return remote_images.copy_and_use(url=url, alt=alt, article_ids=article_ids)
 
 
 @task()

@@ -1,19 +1,14 @@
 """`import_blogger --copy-images`: bring an imported blog's pictures into the media library.
 
-Each picture is downloaded once (with a timeout and a size limit) and checked and stripped of
-metadata like an upload (images.prepare_upload). Its renditions are then made by the task
-worker, which also points the essays at our copy once they exist (`use_copy`), so an essay
-goes straight from Blogger's picture to a right-sized one of ours, never to a heavy original.
-A picture that cannot be fetched is reported and the essay keeps linking to it.
-Runs after the import has committed: no database transaction waits on the network.
-
-Decision (issue 12): the downloads stay in the command; only the renditions and the switch of
-the essays run as tasks. The command is not a web request (no reader or editor waits on it),
-and downloading there keeps what an operator relies on: every picture reported at once as
-copied, already copied or not copied and why, a re-run that fetches nothing twice, and
-`--dry-run` fetching nothing. Downloads in the worker would turn that report into task
-results to look up, and put a whole blog's pictures in the queue ahead of the site's email.
-The renditions, the slow part, run at a lower priority than the site's own tasks.
+Each picture is a task (`copy_imported_picture`, queued once the import has committed, at a
+lower priority than the site's own work such as email): the worker downloads it once (with a
+timeout and a size limit), checks and strips it like an upload (images.prepare_upload), makes
+its renditions, then points the essays at our copy, so an essay goes straight from Blogger's
+picture to a right-sized one of ours, never to a heavy original. A picture that cannot be
+fetched is reported in the task's result and the essay keeps linking to it. A re-run finds
+the copies already made (Image.source_url) and fetches nothing twice; `--dry-run` queues
+nothing. Where tasks run at once (the immediate backend, as in tests), the command reports each
+picture's outcome; with the worker it reports them queued (the outcomes are in the task list).
 """
 
 import html
@@ -27,6 +22,7 @@ from urllib.request import Request, urlopen
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django_tasks import TaskResultStatus
 
 from ..images import ImageRejected, prepare_upload
 from ..models import Article, Image
@@ -61,24 +57,35 @@ def copy_images(
             shown_in.setdefault(fetch, {})[article.pk] = None
     report = []
     for done, (url, (alt, title)) in enumerate(wanted.items(), 1):
-        image, outcome = _copy(url, alt or f"A picture from “{title}”")
-        if image is not None:
-            _queue_use(image, list(shown_in[url]))
-        report.append((url, outcome))
+        report.append((url, _queue(url, alt or f"A picture from “{title}”", list(shown_in[url]))))
         progress(done, len(wanted))
     return report
 
 
-def _queue_use(image: Image, article_ids: list[int]) -> None:
-    from ..tasks import use_imported_picture  # the task module loads this one when it runs
+def _queue(url: str, alt: str, article_ids: list[int]) -> str:
+    from ..tasks import copy_imported_picture  # the task module loads this one when it runs
 
-    def enqueue():
-        try:
-            use_imported_picture.enqueue(image.pk, article_ids)
-        except Exception:  # the copy is stored; a re-run of the import queues it again
-            logger.warning("Could not enqueue the use of image %s", image.pk, exc_info=True)
+    try:
+        result = copy_imported_picture.enqueue(url, alt, article_ids)
+    except Exception as exc:  # nothing is lost: a re-run of the import queues it again
+        logger.warning("Could not queue the copy of %s", url, exc_info=True)
+        return f"not queued ({type(exc).__name__}); run the import again to copy it"
+    if result.status == TaskResultStatus.SUCCESSFUL:  # tasks that run at once
+        return result.return_value
+    if result.status == TaskResultStatus.FAILED:
+        return "not copied: the copy failed (see the task list)"
+    return QUEUED
 
-    transaction.on_commit(enqueue)
+
+QUEUED = "queued for the task worker"
+
+
+def copy_and_use(*, url: str, alt: str, article_ids: list[int]) -> str:
+    """The task's body: copy the picture (once), make its renditions, switch the essays."""
+    image, outcome = _copy(url, alt)
+    if image is None:
+        return outcome
+    return f"{outcome}; {use_copy(image_id=image.pk, article_ids=article_ids)}"
 
 
 def use_copy(*, image_id: int, article_ids: list[int]) -> str:

@@ -371,7 +371,7 @@ def test_copy_images_brings_pictures_into_the_media_library(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_copied_pictures_are_rendered_by_the_worker_then_the_essay_switches_to_them(
+def test_pictures_are_copied_by_the_worker_then_the_essay_switches_to_them(
     tmp_path, settings, picture_server
 ):
     from django_tasks_db.models import DBTaskResult
@@ -384,18 +384,19 @@ def test_copied_pictures_are_rendered_by_the_worker_then_the_essay_switches_to_t
     out = run_import(
         tmp_path, takeout_feed(takeout_entry(1, title="Pics", body=body)), "--copy-images"
     )
-    image = Image.objects.get()
-    assert f"copied as image #{image.pk}" in out and "db_worker" in out
-    assert image.renditions == {}  # the command only downloads and checks the picture
+    assert f"image {picture_server}/big.png: queued for the task worker" in out
+    assert "db_worker" in out
+    assert not Image.objects.exists()  # the command downloads nothing itself
     html = Article.objects.get().body_html
     assert f'src="{picture_server}/small.png"' in html  # still Blogger's until ours is ready
-    assert image.file.url not in html
     task = DBTaskResult.objects.get(task_path__startswith="articles.")
+    assert task.task_path == "articles.tasks.copy_imported_picture"
     assert task.priority < 0  # behind the site's own work (notices, editors' uploads)
 
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
-    image.refresh_from_db()
-    assert image.renditions
+    image = Image.objects.get()
+    assert image.source_url == f"{picture_server}/big.png" and image.renditions
+    assert DBTaskResult.objects.get().return_value.startswith(f"copied as image #{image.pk}")
     html = Article.objects.get().body_html
     assert f'src="{image.fallback_url}"' in html and f'href="{image.file.url}"' in html
     assert image.fallback_url != image.file.url  # a rendition, not the full-size original

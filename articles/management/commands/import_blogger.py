@@ -74,15 +74,17 @@ class Command(BaseCommand):
         for what, why in summary.skipped:
             self.stdout.write(f"  skipped {what}: {why}")
         if copy_images and not dry_run:
+            from articles.importers.remote_images import QUEUED
             from articles.importers.remote_images import copy_images as copy
 
             report = copy(article_ids, progress=progress_bar(self.stderr, "images "))
             for url, outcome in report:
                 self.stdout.write(f"  image {url}: {outcome}")
-            if any(" as image #" in outcome for _, outcome in report):
+            if any(outcome == QUEUED for _, outcome in report):
                 self.stdout.write(
-                    "  The task worker (manage.py db_worker) makes the copies' renditions; "
-                    "each essay shows our copy once they are ready."
+                    "  The task worker (manage.py db_worker) downloads each picture and makes "
+                    "its renditions; each essay shows our copy once it is ready, Blogger's "
+                    "until then. Outcomes: admin → Task results."
                 )
 
     @staticmethod
