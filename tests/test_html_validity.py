@@ -88,7 +88,9 @@ def test_every_public_page_is_valid_html(client, tmp_path):
     }
     pages |= imported_blogger_pages(client)
     pages |= unsubscribe_pages(client, first)
+    pages["too-many"] = too_many_comments_page(client, article)
     assert pages["form-errors"].status_code == 200
+    assert pages["too-many"].status_code == 429
     assert pages["not-found"].status_code == 404
     errors = check_html({name: r.content for name, r in pages.items()}, tmp_path)
     assert errors == {}, json.dumps(errors, indent=2, ensure_ascii=False)
@@ -128,6 +130,17 @@ def imported_blogger_pages(client):
         "imported-essay": client.get(article.get_absolute_url()),
         "page": client.get(page.get_absolute_url()),
     }
+
+
+def too_many_comments_page(client, article):
+    """The 429 page, which hands the reader's comment back in a form."""
+    from django.test import override_settings
+
+    with override_settings(COMMENTS_RATE_LIMIT="1/10m"):
+        client.post(reverse("comments:post", args=[article.slug]), comment_data(article))
+        return client.post(
+            reverse("comments:post", args=[article.slug]), comment_data(article, text="Again")
+        )
 
 
 def unsubscribe_pages(client, comment):
