@@ -1,6 +1,7 @@
 """A moderator's own choice of email about held comments (linked from the moderation queue)."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
@@ -16,6 +17,17 @@ class NoticePreferenceForm(forms.ModelForm):
         fields = ["held_comments"]
         labels = {"held_comments": "Email me about held comments"}
         widgets = {"held_comments": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        hours = settings.COMMENTS_DIGEST_HOURS
+        often = "one a day" if hours == 24 else f"one every {hours} hours"
+        self.fields["held_comments"].choices = [
+            (value, f"A digest of held comments, at most {often}")
+            if value == NoticePreference.HeldComments.DIGEST
+            else (value, label)
+            for value, label in NoticePreference.HeldComments.choices
+        ]
 
 
 def notice_preference_view(model_admin, request):

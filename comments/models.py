@@ -175,7 +175,7 @@ class NoticePreference(models.Model):
 
     class HeldComments(models.TextChoices):
         EACH = "each", "An email for each held comment"
-        DIGEST = "digest", "A digest of held comments (see COMMENTS_DIGEST_HOURS)"
+        DIGEST = "digest", "A digest of held comments"
         NONE = "none", "No email; I check the queue myself"
 
     user = models.OneToOneField(

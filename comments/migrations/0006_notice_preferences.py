@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         choices=[
                             ("each", "An email for each held comment"),
-                            ("digest", "A digest of held comments (see COMMENTS_DIGEST_HOURS)"),
+                            ("digest", "A digest of held comments"),
                             ("none", "No email; I check the queue myself"),
                         ],
                         default="each",

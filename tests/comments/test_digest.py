@@ -26,7 +26,8 @@ def choose(moderator, choice):
     client = Client()
     client.force_login(moderator)
     url = reverse("admin:comments_notice_preference")
-    assert "Email about held comments" in client.get(url).text
+    page = client.get(url).text
+    assert "Email about held comments" in page and "at most one a day" in page
     response = client.post(url, {"held_comments": choice}, follow=True)
     assert "Your email settings are saved." in response.text
 

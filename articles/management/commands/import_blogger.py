@@ -84,7 +84,7 @@ class Command(BaseCommand):
                 self.stdout.write(
                     "  The task worker (manage.py db_worker) downloads each picture and makes "
                     "its renditions; each essay shows our copy once it is ready, Blogger's "
-                    "until then. Outcomes: admin → Task results."
+                    "until then. Each picture's outcome: the admin's Task results list."
                 )
 
     @staticmethod
