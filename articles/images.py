@@ -83,8 +83,16 @@ def open_verified(file) -> PILImage.Image:
     return image
 
 
+# Converting a wide-gamut picture to sRGB costs about a second on 40 megapixels. Up to this
+# size it is done in the request; a larger one (an essay image: author photos are scaled down
+# first) is stored with its colour profile and nothing else, so browsers show its colours right,
+# and the rendition task converts it and replaces the stored original (services.render_image).
+CONVERT_IN_REQUEST_PIXELS = 4_000_000
+
+
 def prepare_upload(file, *, max_side: int | None = None) -> PreparedImage:
-    """The original as it will be stored: upright, in sRGB, re-encoded with no metadata at all.
+    """The original as it will be stored: upright, in sRGB, re-encoded with no metadata at all
+    (a large wide-gamut picture keeps its colour profile until the rendition task converts it).
 
     With `max_side`, a larger picture is scaled down to fit (author photos are shown small).
     """
@@ -95,20 +103,54 @@ def prepare_upload(file, *, max_side: int | None = None) -> PreparedImage:
         ImageOps.exif_transpose(image, in_place=True)
     if max_side and max(image.size) > max_side:
         image.thumbnail((max_side, max_side), PILImage.Resampling.LANCZOS)
-    image = to_srgb(image)
+    profile = wide_gamut_profile(image)
+    if profile and image.width * image.height <= CONVERT_IN_REQUEST_PIXELS:
+        image, profile = to_srgb(image), None
+    content, extension = encode_original(image, icc_profile=profile)
+    stem = (getattr(file, "name", "") or "image").rsplit("/", 1)[-1].rsplit(".", 1)[0][:80]
+    return PreparedImage(ContentFile(content, name=f"{stem}.{extension}"), *image.size)
+
+
+def encode_original(image: PILImage.Image, *, icc_profile: bytes | None = None):
+    """(bytes, extension): PNG if it has transparency, else JPEG; no metadata but the profile."""
     keeps_alpha = image.mode in {"RGBA", "LA", "P", "PA"} and _has_alpha(image)
+    extra = {"icc_profile": icc_profile} if icc_profile else {}
     buffer = io.BytesIO()
     if keeps_alpha:
-        _without_metadata(image.convert("RGBA")).save(buffer, "PNG", optimize=True)
-        extension = "png"
-    else:
-        # No `optimize`: on a 40-megapixel photo it triples the encoding time in the request
-        # (0.44 s against 0.15 s), for a file readers rarely download (they get renditions).
-        rgb = image if image.mode == "RGB" else image.convert("RGB")
-        _without_metadata(rgb).save(buffer, "JPEG", quality=90)
-        extension = "jpg"
-    stem = (getattr(file, "name", "") or "image").rsplit("/", 1)[-1].rsplit(".", 1)[0][:80]
-    return PreparedImage(ContentFile(buffer.getvalue(), name=f"{stem}.{extension}"), *image.size)
+        _without_metadata(image.convert("RGBA")).save(buffer, "PNG", optimize=True, **extra)
+        return buffer.getvalue(), "png"
+    # No `optimize`: on a 40-megapixel photo it triples the encoding time in the request
+    # (0.44 s against 0.15 s), for a file readers rarely download (they get renditions).
+    rgb = image if image.mode == "RGB" else image.convert("RGB")
+    _without_metadata(rgb).save(buffer, "JPEG", quality=90, **extra)
+    return buffer.getvalue(), "jpg"
+
+
+def wide_gamut_profile(image: PILImage.Image) -> bytes | None:
+    """The image's ICC profile if it is a readable one other than sRGB, else None."""
+    icc = image.info.get("icc_profile")
+    if not icc:
+        return None
+    try:
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        if "srgb" in ImageCms.getProfileDescription(profile).lower().replace(" ", ""):
+            return None
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        return None
+    return icc
+
+
+def srgb_original(name: str) -> str | None:
+    """For a stored original that still has a wide-gamut profile: store it converted to sRGB
+    with no metadata, and return the new file's name (None if it needs nothing)."""
+    with default_storage.open(name, "rb") as stored:
+        image = PILImage.open(stored)
+        image.load()
+    if not wide_gamut_profile(image):
+        return None
+    content, extension = encode_original(to_srgb(image))
+    stem = name.rsplit(".", 1)[0]
+    return default_storage.save(f"{stem}-srgb.{extension}", ContentFile(content))
 
 
 def to_srgb(image: PILImage.Image) -> PILImage.Image:
@@ -118,13 +160,11 @@ def to_srgb(image: PILImage.Image) -> PILImage.Image:
     An sRGB profile is simply dropped later; a profile that cannot be read is dropped as is.
     The conversion costs about a second on a 40-megapixel image, paid only by wide-gamut files.
     """
-    icc = image.info.get("icc_profile")
+    icc = wide_gamut_profile(image)
     if not icc:
         return image
     try:
         profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-        if "srgb" in ImageCms.getProfileDescription(profile).lower().replace(" ", ""):
-            return image
         mode = "RGBA" if image.mode in {"RGBA", "LA", "PA"} else "RGB"
         return ImageCms.profileToProfile(image, profile, SRGB, outputMode=mode)
     except (ImageCms.PyCMSError, OSError, ValueError, TypeError):

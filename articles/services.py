@@ -129,6 +129,14 @@ def render_image(*, image_id: int, file_name: str, stale=()) -> str:
     if image is None or image.file.name != file_name:
         _delete_unused(stale, image_id=image_id)
         return "skipped: the image was deleted or given another file since"
+    converted = images.srgb_original(file_name)  # a large wide-gamut upload, stored as sent
+    if converted:
+        with transaction.atomic():
+            moved = Image.objects.filter(pk=image_id, file=file_name).update(file=converted)
+        default_storage.delete(file_name if moved else converted)
+        if not moved:
+            return "skipped: the image was given another file while it was converted"
+        file_name = converted
     folder = _rendition_folder(image_id, file_name)
     made = image.renditions
     if not made or any(not name.startswith(f"{folder}/") for name in rendition_names(made)):

@@ -13,8 +13,8 @@ request included (multipart parsing, checks, re-encoding, storage, the admin's t
 - "inline": the immediate backend, so the renditions are made inside the request, which is
   what every save did before renditions became a task.
 
-The same picture tagged with a wide-gamut ICC profile is timed too (converted to sRGB in the
-request), and then how long `db_worker --batch` takes to make the queued renditions. Figures
+The same picture tagged with a wide-gamut ICC profile is timed too (converted to sRGB by the
+worker), and then how long `db_worker --batch` takes to make the queued renditions. Figures
 are printed (median and fastest of --runs), not asserted. The temporary directory is removed
 unless --keep.
 """

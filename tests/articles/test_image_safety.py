@@ -436,3 +436,28 @@ def test_a_very_wide_jpeg_gets_its_renditions(editor_client, django_capture_on_c
         response = add_image(editor_client, encoded("RGB", (10_000, 2), "JPEG"), "strip.jpg")
     assert response.status_code == 302
     assert sorted(Image.objects.get().renditions, key=int) == ["480", "960", "1600"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_wide_gamut_upload_is_converted_by_the_worker_not_in_the_request(
+    editor_client, settings, monkeypatch
+):
+    from articles import images
+
+    monkeypatch.setattr(images, "CONVERT_IN_REQUEST_PIXELS", 100_000)  # 600×400 counts as large
+    settings.TASKS = DATABASE_TASKS
+    tagged_red = camera_jpeg(size=(600, 400), color=(255, 0, 0), icc_profile=wide_gamut_profile())
+    assert add_image(editor_client, tagged_red).status_code == 302
+    uploaded = Image.objects.get().file.name
+    stored = PILImage.open(io.BytesIO(read(uploaded)))
+    assert stored.info.get("icc_profile") == wide_gamut_profile()  # browsers show it right
+    assert stored.getpixel((10, 10))[0] > 200  # not converted in the request
+    assert "exif" not in stored.info and b"GPS" not in read(uploaded)  # nothing else kept
+
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    image = Image.objects.get()
+    assert image.file.name != uploaded and not default_storage.exists(uploaded)
+    for name in [image.file.name, image.renditions["480"]["jpeg"], image.renditions["480"]["webp"]]:
+        assert_only_pixels(read(name))
+        red, green, blue = PILImage.open(io.BytesIO(read(name))).convert("RGB").getpixel((10, 10))
+        assert green > 200 and red < 60 and blue < 60  # what the profile said it was
