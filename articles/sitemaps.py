@@ -39,10 +39,10 @@ class ListingSitemap(Sitemap):
         self.model = model
 
     def items(self):
-        published = Article.objects.published()
+        published = Q(articles__in=Article.objects.published())
         return (
-            self.model.objects.filter(articles__in=published)
-            .annotate(latest=Max("articles__published_at", filter=Q(articles__in=published)))
+            self.model.objects.public()
+            .annotate(latest=Max("articles__published_at", filter=published))
             .order_by("slug")
         )
 

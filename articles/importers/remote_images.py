@@ -119,14 +119,20 @@ def use_copy(*, image_id: int, article_ids: list[int]) -> str:
 def _pictures(body: str):
     """(address to fetch, <img> address, alt) for each remote picture in a body."""
     for match in PICTURE.finditer(body):
-        attrs = dict(ATTRIBUTE.findall(match.group("attrs")))
-        src = html.unescape(attrs.get("src", ""))
+        attrs, src, link, fetch = _parts(match)
         if not src.startswith(("http://", "https://")):
             continue
-        link = html.unescape(match.group("link") or "")
-        # Blogger links a picture to its full-size original: fetch that one when there is one.
-        fetch = link if link and _looks_like_image(link, src) else src
         yield fetch, src, html.unescape(attrs.get("alt", ""))[:250]
+
+
+def _parts(match):
+    """(attributes, <img> address, link address, address to fetch) of a PICTURE match."""
+    attrs = dict(ATTRIBUTE.findall(match.group("attrs")))
+    src = html.unescape(attrs.get("src", ""))
+    link = html.unescape(match.group("link") or "")
+    # Blogger links a picture to its full-size original: fetch that one when there is one.
+    fetch = link if link and _looks_like_image(link, src) else src
+    return attrs, src, link, fetch
 
 
 def _looks_like_image(link: str, src: str) -> bool:
@@ -165,10 +171,7 @@ def _download(url: str) -> bytes:
 
 def _point_at_copies(body: str, copies: dict[str, Image]) -> str:
     def replace(match):
-        attrs = dict(ATTRIBUTE.findall(match.group("attrs")))
-        src = html.unescape(attrs.get("src", ""))
-        link = html.unescape(match.group("link") or "")
-        fetch = link if link and _looks_like_image(link, src) else src
+        attrs, _, link, fetch = _parts(match)
         image = copies.get(fetch)
         if image is None:
             return match.group(0)
