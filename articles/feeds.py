@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
+from core.edge.keys import tag
+
 from .models import Article, Author, Section, Topic
 
 FEED_LENGTH = 20
@@ -54,6 +56,10 @@ class LatestEssaysFeed(Feed):
         articles = Article.objects.published().with_byline().prefetch_related("topics")
         return self.filter_articles(articles, obj)[:FEED_LENGTH]
 
+    def get_context_data(self, **kwargs):
+        tag(kwargs["request"], f"essay-{kwargs['item'].pk}")  # called once per item
+        return super().get_context_data(**kwargs)
+
     def item_title(self, item):
         return item.title
 
@@ -89,7 +95,9 @@ class OwnedFeed(LatestEssaysFeed):
     owner_filter = ""
 
     def get_object(self, request, slug):
-        return get_object_or_404(self.owner_model.objects.public(), slug=slug)
+        owner = get_object_or_404(self.owner_model.objects.public(), slug=slug)
+        tag(request, f"{self.owner_model._meta.model_name}-{owner.pk}")
+        return owner
 
     def filter_articles(self, articles, obj):
         return articles.filter(**{self.owner_filter: obj})

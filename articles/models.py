@@ -475,18 +475,3 @@ class ImportChange(models.Model):
 
     def __str__(self):
         return f"{self.model} #{self.object_id}"
-
-
-class ContentVersion(models.Model):
-    """One row: the version of everything readers can see, for the page cache's keys.
-
-    It is bumped in the same transaction as the change, so it can never be behind the data,
-    even if the cache server lost writes or was down (see page_cache.py).
-    """
-
-    version = models.BigIntegerField(default=1)
-    # When the next scheduled essay goes live: the first request after it bumps the version.
-    next_change = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self):
-        return f"content version {self.version}"

@@ -10,9 +10,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from . import images
+from . import edge, images
 from .models import Article, Image
-from .page_cache import bump_version
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +38,7 @@ def publish_articles(*, articles: QuerySet[Article], user=None) -> int:
         )
         drafts.update(status=Article.Status.PUBLISHED, modified_at=now)
         _record_revision(pks, user=user, comment="Published.")
-        bump_version()  # update() sends no save signal
+        edge.essay_changed(pks)  # update() sends no save signal
     return len(pks)
 
 
@@ -51,7 +50,7 @@ def unpublish_articles(*, articles: QuerySet[Article], user=None) -> int:
         pks = list(live.values_list("pk", flat=True))
         live.update(status=Article.Status.DRAFT, modified_at=timezone.now())
         _record_revision(pks, user=user, comment="Unpublished (back to draft).")
-        bump_version()
+        edge.essay_changed(pks)
     return len(pks)
 
 
@@ -144,7 +143,7 @@ def render_image(*, image_id: int, file_name: str, stale=()) -> str:
         with transaction.atomic():
             stored = Image.objects.filter(pk=image_id, file=file_name).update(renditions=made)
             if stored:
-                bump_version()  # update() sends no save signal; pages now use the renditions
+                edge.image_changed(image_id)  # update() sends no signal; pages use renditions
         if not stored:  # replaced or deleted while we were resizing
             _delete_unused(rendition_names(made) | set(stale), image_id=image_id)
             return "skipped: the image was given another file while its renditions were made"

@@ -1,9 +1,11 @@
 """Derived data kept in step with every write path: admin, imports, demo load, revision restore
-(a raw save) and fixtures. Each change also bumps the page cache version (page_cache.py)."""
+(a raw save) and fixtures. Each change also purges the pages that show it (edge.py)."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
-from .page_cache import bump_version
+from core.edge import purge
+
+from . import edge
 from .search import refresh_search_vectors
 
 
@@ -13,48 +15,62 @@ def article_saved(sender, instance, raw=False, **kwargs):
         from comments.services import refresh_comment_counts
 
         refresh_comment_counts(article_ids=[instance.pk])
-    bump_version()
+    edge.essay_changed([instance.pk])
+
+
+def article_deleted(sender, instance, **kwargs):
+    pk = instance.pk  # every page that showed it carries essay-ID
+    purge.changed(f"essay-{pk}", f"comments-{pk}", *edge.EVERY_LIST)
 
 
 def byline_changed(sender, instance, **kwargs):
     refresh_search_vectors([instance.article_id])  # author names are searched
-    bump_version()
+    edge.essay_changed([instance.article_id])
+    purge.changed(f"author-{instance.author_id}")
 
 
 def author_saved(sender, instance, **kwargs):
     refresh_search_vectors(instance.bylines.values("article_id"))
-    bump_version()
+    owner_changed(sender, instance)
 
 
-def content_changed(sender, **kwargs):
-    bump_version()
+def owner_changed(sender, instance, **kwargs):
+    """A section, topic or author: its own pages, the essays that name it, the sitemap."""
+    name = sender._meta.model_name
+    purge.changed(f"{name}-{instance.pk}", "sitemap")
+    lookup = {"section": "section", "topic": "topics", "author": "bylines__author"}[name]
+    edge.essays_showing(**{lookup: instance.pk})
 
 
-def comment_changed(sender, instance, raw=False, **kwargs):
-    if raw:  # loaded from a backup or fixture: recount its essay (articles load first)
-        from comments.services import refresh_comment_counts
+def topics_changed(sender, instance, action, pk_set, reverse, **kwargs):
+    if action.startswith("post_"):
+        articles = (pk_set or []) if reverse else [instance.pk]
+        topics = [instance.pk] if reverse else (pk_set or [])
+        edge.essay_changed(list(articles))
+        purge.changed(*(f"topic-{pk}" for pk in topics))
 
-        refresh_comment_counts(article_ids=[instance.article_id])
-    # A new pending or spam comment changes no public page; approvals and removals go through
-    # comments.services.refresh_comment_counts, which bumps the version itself.
-    if instance.status == instance.Status.APPROVED:
-        bump_version()
+
+def image_changed(sender, instance, **kwargs):
+    edge.image_changed(instance.pk)
+
+
+def page_changed(sender, instance, **kwargs):
+    purge.changed(f"page-{instance.pk}", "pages", "sitemap")
 
 
 def connect() -> None:
-    from comments.models import Comment
-
     from .models import Article, ArticleAuthor, Author, Image, Page, Section, Topic
 
     post_save.connect(article_saved, sender=Article, dispatch_uid="article-saved")
-    post_delete.connect(content_changed, sender=Article, dispatch_uid="article-deleted")
+    post_delete.connect(article_deleted, sender=Article, dispatch_uid="article-deleted")
     for signal in (post_save, post_delete):
         signal.connect(byline_changed, sender=ArticleAuthor, dispatch_uid=f"byline-{signal}")
+        signal.connect(image_changed, sender=Image, dispatch_uid=f"image-{signal}")
+        signal.connect(page_changed, sender=Page, dispatch_uid=f"page-{signal}")
     post_save.connect(author_saved, sender=Author, dispatch_uid="author-saved")
-    post_delete.connect(content_changed, sender=Author, dispatch_uid="author-deleted")
-    for model in (Image, Page, Section, Topic):
-        post_save.connect(content_changed, sender=model, dispatch_uid=f"saved-{model.__name__}")
-        post_delete.connect(content_changed, sender=model, dispatch_uid=f"del-{model.__name__}")
-    m2m_changed.connect(content_changed, sender=Article.topics.through, dispatch_uid="topics")
-    post_save.connect(comment_changed, sender=Comment, dispatch_uid="comment-saved")
-    post_delete.connect(content_changed, sender=Comment, dispatch_uid="comment-deleted")
+    # Before a delete, while the essays that show it can still be found.
+    pre_delete.connect(owner_changed, sender=Author, dispatch_uid="author-deleted")
+    for model in (Section, Topic):
+        post_save.connect(owner_changed, sender=model, dispatch_uid=f"saved-{model.__name__}")
+        pre_delete.connect(owner_changed, sender=model, dispatch_uid=f"del-{model.__name__}")
+    m2m_changed.connect(topics_changed, sender=Article.topics.through, dispatch_uid="topics")

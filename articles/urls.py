@@ -1,12 +1,13 @@
 from django.urls import path, re_path
 
+from core.edge.pages import cached_page
+
 from . import feeds, legacy, views
-from .page_cache import cached_page
 
 app_name = "articles"
 
 urlpatterns = [
-    path("", cached_page(views.HomeView.as_view()), name="home"),
+    path("", cached_page(views.HomeView.as_view(), keys=("home",)), name="home"),
     path(
         "essays/<slug:slug>/",
         cached_page(views.ArticleDetailView.as_view(), params=(), bypass=("replyto",)),
@@ -39,8 +40,12 @@ urlpatterns = [
         name="legacy-post-comments-feed",
     ),
     path("search/label/<str:label>", legacy.label_page, name="legacy-label"),
-    path("feed/", cached_page(feeds.LatestEssaysFeed(), params=()), name="feed"),
-    path("feed/atom/", cached_page(feeds.LatestEssaysAtomFeed(), params=()), name="feed-atom"),
+    path("feed/", cached_page(feeds.LatestEssaysFeed(), params=(), keys=("feed",)), name="feed"),
+    path(
+        "feed/atom/",
+        cached_page(feeds.LatestEssaysAtomFeed(), params=(), keys=("feed",)),
+        name="feed-atom",
+    ),
     path(
         "sections/<slug:slug>/feed/",
         cached_page(feeds.SectionFeed(), params=()),

@@ -10,8 +10,10 @@ from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, MonthArchiveView, TemplateView
 
 from comments.threads import comment_context
+from core.edge.keys import tag
 
 from . import search
+from .edge import tag_essays
 from .models import Article, Author, Page, Section, Topic
 from .pagination import SequentialPaginator
 from .social import social_card
@@ -32,6 +34,11 @@ class ArticleListView(PublishedArticlesMixin, ListView):
 
     def get_paginate_by(self, queryset):
         return settings.ARTICLES_PER_PAGE
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        tag_essays(self.request, context["articles"])
+        return context
 
 
 class HomeView(ArticleListView):
@@ -54,6 +61,7 @@ class FilteredListView(ArticleListView):
         return super().get_queryset().filter(**{self.owner_filter: self.owner})
 
     def get_context_data(self, **kwargs):
+        tag(self.request, f"{self.owner_model._meta.model_name}-{self.owner.pk}")
         return super().get_context_data(owner=self.owner, **kwargs)
 
 
@@ -103,6 +111,10 @@ class ArticleDetailView(DetailView):
         if article.is_live:
             context["jsonld"] = article_jsonld(self.request, article, context["byline_authors"])
         context.update(comment_context(self.request, article, form=self.comment_form))
+        tag_essays(self.request, [article])
+        neighbours = [context.get("previous_article"), context.get("next_article")]
+        tag_essays(self.request, [a for a in neighbours if a], counts=False)
+        tag_essays(self.request, context["related_articles"], counts=False)
         return context
 
     def render_to_response(self, context, **response_kwargs):
@@ -119,6 +131,7 @@ class ArchiveIndexView(TemplateView):
     template_name = "articles/archive.html"
 
     def get_context_data(self, **kwargs):
+        tag(self.request, "archive")
         months = (
             Article.objects.published()
             .annotate(month=TruncMonth("published_at"))
@@ -146,6 +159,12 @@ class MonthView(PublishedArticlesMixin, MonthArchiveView):
 
     def get_paginate_by(self, queryset):
         return settings.ARTICLES_PER_PAGE
+
+    def get_context_data(self, **kwargs):
+        tag(self.request, "archive")
+        context = super().get_context_data(**kwargs)
+        tag_essays(self.request, context["articles"])
+        return context
 
     def get_dated_items(self):
         try:
@@ -176,6 +195,7 @@ class SearchView(ArticleListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(query=self.query, **kwargs)
+        tag(self.request, "search")
         for article in context["articles"]:
             article.snippet = search.snippet(article, self.query)
         return context
@@ -189,6 +209,10 @@ class PageView(DetailView):
 
     def get_queryset(self):
         return Page.objects.published()
+
+    def get_context_data(self, **kwargs):
+        tag(self.request, f"page-{self.object.pk}")
+        return super().get_context_data(**kwargs)
 
 
 class RobotsView(TemplateView):

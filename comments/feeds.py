@@ -8,6 +8,7 @@ from django.utils.text import Truncator
 
 from articles.feeds import atom, site_tag, tag_uri
 from articles.models import Article
+from core.edge.keys import tag
 
 from .models import Comment
 from .templatetags.comment_tags import comment_text
@@ -35,6 +36,10 @@ class LatestCommentsFeed(Feed):
             comments = comments.filter(article=obj)
         return comments.select_related("article").order_by("-created_at", "-id")[:FEED_LENGTH]
 
+    def get_context_data(self, **kwargs):
+        tag(kwargs["request"], f"essay-{kwargs['item'].article_id}")  # called once per item
+        return super().get_context_data(**kwargs)
+
     def item_title(self, item):
         return f"{item.author_name} on “{item.article.title}”"
 
@@ -59,7 +64,9 @@ class LatestCommentsFeed(Feed):
 
 class ArticleCommentsFeed(LatestCommentsFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Article.objects.published(), slug=slug)
+        article = get_object_or_404(Article.objects.published(), slug=slug)
+        tag(request, f"essay-{article.pk}", f"comments-{article.pk}")
+        return article
 
 
 LatestCommentsAtomFeed = atom(LatestCommentsFeed)

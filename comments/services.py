@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article
-from articles.page_cache import bump_version
+from core.edge import purge
 
 from . import notifications, spam, throttle
 from .models import Comment, ModerationAction
@@ -116,7 +116,8 @@ def refresh_comment_counts(*, article_ids) -> None:
     Article.objects.filter(pk__in=article_ids).update(
         comment_count=Comment.objects.approved().count_per_article()
     )
-    bump_version()  # counts and comment lists changed on public pages
+    # Their pages and the lists that show their counts; the latest-comments feed.
+    purge.changed("comments", *(f"comments-{pk}" for pk in article_ids))
 
 
 def unsubscribe(*, comment: Comment) -> None:

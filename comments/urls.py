@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles.page_cache import cached_page
+from core.edge.pages import cached_page
 
 from . import feeds, views
 
@@ -18,10 +18,14 @@ urlpatterns = [
         cached_page(feeds.ArticleCommentsAtomFeed(), params=()),
         name="article-feed-atom",
     ),
-    path("comments/feed/", cached_page(feeds.LatestCommentsFeed(), params=()), name="feed"),
+    path(
+        "comments/feed/",
+        cached_page(feeds.LatestCommentsFeed(), params=(), keys=("comments",)),
+        name="feed",
+    ),
     path(
         "comments/feed/atom/",
-        cached_page(feeds.LatestCommentsAtomFeed(), params=()),
+        cached_page(feeds.LatestCommentsAtomFeed(), params=(), keys=("comments",)),
         name="feed-atom",
     ),
     path("comments/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),

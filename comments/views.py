@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.models import Article
 from articles.views import ArticleDetailView
+from core.origin import same_origin_post
 
 from . import services, throttle
 from .forms import CommentForm, TamperedToken, article_of_token
@@ -36,6 +37,7 @@ def refusal(request, article, status: int, title: str, message: str, form=None):
     return response
 
 
+@same_origin_post  # anonymous readers' pages carry no CSRF token: they are shared (core/origin.py)
 @require_POST
 def post_comment(request, slug):
     """Post/redirect/get. Drafts, scheduled and unknown essays are 404."""

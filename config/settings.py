@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
+    # Shared pages (core/edge/pages.py): drops the session's `Vary: Cookie` on the way out.
+    "core.edge.middleware.SharedResponseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -209,9 +211,29 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
-# Seconds a rendered page may stay in the page cache (0 turns the page cache off). Pages are
-# never stale whatever this is: content changes switch to a new cache version (page_cache.py).
-PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
+# Anonymous pages are shared (core/edge/): the origin keeps each for at most PAGE_CACHE_SECONDS
+# (0: not at all), and tells caches in front `s-maxage=EDGE_MAX_AGE,
+# stale-while-revalidate=EDGE_STALE_SECONDS`. Changes purge exactly the pages they affect, so
+# these only bound how long a lost purge could leave a page stale.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+EDGE_MAX_AGE = int(os.environ.get("EDGE_MAX_AGE", "300"))
+EDGE_STALE_SECONDS = int(os.environ.get("EDGE_STALE_SECONDS", "30"))
+# A session holding any of these is personal: its pages are never shared.
+PAGE_CACHE_PERSONAL_SESSION_KEYS = ("_auth_user_id", "my_comments", "_messages")
+# When pages next change with no write (a scheduled essay goes live, comments close).
+EDGE_NEXT_CHANGE = "articles.edge.next_timed_change"
+# The cache in front whose pages are purged (core/edge/backends.py): varnish, cloudflare,
+# fastly, cloudfront or none. README "Caching at the edge" lists each one's variables.
+EDGE_CACHE = {
+    "BACKEND": os.environ.get("EDGE_CACHE_BACKEND", ""),
+    "LOCATIONS": env_list("VARNISH_URLS", ["http://127.0.0.1:6081"]),
+    "TOKEN": os.environ.get("VARNISH_PURGE_TOKEN", ""),
+    "ZONE_ID": os.environ.get("CLOUDFLARE_ZONE_ID", ""),
+    "SERVICE_ID": os.environ.get("FASTLY_SERVICE_ID", ""),
+    "API_TOKEN": os.environ.get("CLOUDFLARE_API_TOKEN") or os.environ.get("FASTLY_API_TOKEN", ""),
+    "DISTRIBUTION_ID": os.environ.get("CLOUDFRONT_DISTRIBUTION_ID", ""),
+}
+EDGE_PURGE_ATTEMPTS = int(os.environ.get("EDGE_PURGE_ATTEMPTS", "10"))  # 5 s doubling: ~1.4 h
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

@@ -3,9 +3,9 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from articles.page_cache import cached_page
 from articles.sitemaps import SITEMAPS
 from articles.views import RobotsView
+from core.edge.pages import cached_page
 
 admin.site.site_header = f"{settings.SITE_NAME} — editors"
 admin.site.site_title = settings.SITE_NAME
@@ -14,14 +14,21 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     # A sitemap index, one sitemap per section (essays, sections, topics, authors), each split
     # into pages of 5,000 URLs (?p=2) when large.
-    path("sitemap.xml", cached_page(sitemap_views.index), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        cached_page(sitemap_views.index, keys=("sitemap",)),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
     path(
         "sitemap-<section>.xml",
-        cached_page(sitemap_views.sitemap, params=("p",)),
+        cached_page(sitemap_views.sitemap, params=("p",), keys=("sitemap",)),
         {"sitemaps": SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",
     ),
-    path("robots.txt", cached_page(RobotsView.as_view(), params=()), name="robots"),
+    path(
+        "robots.txt", cached_page(RobotsView.as_view(), params=(), keys=("robots",)), name="robots"
+    ),
     path("", include("articles.urls")),
     path("", include("comments.urls")),
 ]

@@ -16,8 +16,9 @@ def editor_client(client, db):
 
 @pytest.fixture(autouse=True)
 def _no_page_cache(settings):
-    """Page caching is tested on its own (tests/test_page_cache.py), with commits simulated;
-    elsewhere tests change data inside one transaction, where cache versions cannot move."""
+    """The origin's page cache is tested on its own (tests/test_page_cache.py, with real
+    commits); elsewhere tests change data inside one transaction, which never commits, so no
+    purge would run."""
     settings.PAGE_CACHE_SECONDS = 0
 
 
@@ -26,9 +27,13 @@ def _empty_cache():
     """The rate limit lives in the cache; every test starts with a fresh allowance."""
     from django.core.cache import cache
 
+    from core.edge.store import local
+
     cache.clear()
+    local.clear()
     yield
     cache.clear()
+    local.clear()
 
 
 @pytest.fixture

@@ -1,4 +1,7 @@
-"""The page cache: fast for anonymous readers, never stale, never personal."""
+"""Shared pages: the same for every anonymous reader, cached, purged exactly when they change.
+
+Transactional tests: purges run when a transaction commits, as in production.
+"""
 
 import re
 from datetime import timedelta
@@ -10,36 +13,144 @@ from django.utils import timezone
 
 from articles.models import Article
 from comments.models import Comment
-from tests.factories import comment_data, make_article, make_comment
+from core.edge import backends
+from tests.factories import comment_data, make_article, make_comment, make_editor
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 HOME = reverse("articles:home")
-TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+PURGED: list[list[str]] = []
+
+
+class RecordingBackend(backends.PurgeBackend):
+    """An edge cache that only writes down what it was asked to purge."""
+
+    def purge(self, keys, urls):
+        PURGED.append(sorted(keys))
 
 
 @pytest.fixture(autouse=True)
 def _page_cache_on(settings):
     settings.PAGE_CACHE_SECONDS = 3600
+    settings.EDGE_CACHE = {"BACKEND": "tests.test_page_cache.RecordingBackend"}
+    PURGED.clear()
+    yield
+    backends.get_backend.cache_clear()
 
 
-def test_a_cached_page_costs_one_tiny_query(client, django_assert_max_num_queries):
+def keys(response) -> set[str]:
+    return set(response["Surrogate-Key"].split())
+
+
+def test_a_cached_page_costs_no_query(django_assert_max_num_queries):
     make_article("Cached essay")
-    first = client.get(HOME)
-    with django_assert_max_num_queries(1):  # the content version, by primary key
+    first = Client().get(HOME)
+    with django_assert_max_num_queries(0):
         second = Client().get(HOME)
     assert second.content == first.content and "Cached essay" in second.text
+    assert second["ETag"] == first["ETag"]
 
 
-def test_approving_a_comment_shows_on_the_cached_page_at_once(moderator_client):
+def test_anonymous_pages_are_public_identical_and_carry_no_cookie_or_token(settings):
+    settings.EDGE_MAX_AGE, settings.EDGE_STALE_SECONDS = 120, 15
     article = make_article()
+    urls = [
+        HOME,
+        article.get_absolute_url(),
+        reverse("articles:feed"),
+        article.section.get_absolute_url(),
+    ]
+    for url in urls:
+        one, two = Client(enforce_csrf_checks=True).get(url), Client().get(url)
+        assert one.status_code == 200, url
+        assert not one.cookies and "Set-Cookie" not in one, url
+        assert one["Cache-Control"] == "public, max-age=0, s-maxage=120, stale-while-revalidate=15"
+        assert "Cookie" not in one.get("Vary", ""), url
+        assert one.content == two.content and one["ETag"] == two["ETag"], url
+        assert b"csrfmiddlewaretoken" not in one.content, url
+    page = Client().get(article.get_absolute_url())
+    assert {f"essay-{article.pk}", f"comments-{article.pk}", "pages"} <= keys(page)
+    assert {"home", f"essay-{article.pk}"} <= keys(Client().get(HOME))
+    assert "feed" in keys(Client().get(reverse("articles:feed")))
+    assert f"section-{article.section_id}" in keys(Client().get(article.section.get_absolute_url()))
+
+
+def test_a_revalidating_browser_gets_304(client):
+    make_article()
+    first = Client().get(HOME)
+    again = Client().get(HOME, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+
+
+def test_signed_in_pages_stay_private_and_keep_csrf_protection():
+    article = make_article("Staff view")
+    Client().get(article.get_absolute_url())  # cached for readers
+    editor = Client(enforce_csrf_checks=True)
+    editor.force_login(make_editor())
+    response = editor.get(article.get_absolute_url())
+    assert response.context is not None  # rendered for them, not replayed
+    assert "private" in response["Cache-Control"] and "Surrogate-Key" not in response
+    assert b"csrfmiddlewaretoken" in response.content
+    url = reverse("comments:post", args=[article.slug])
+    same_site = {"HTTP_SEC_FETCH_SITE": "same-origin"}
+    assert editor.post(url, comment_data(article), **same_site).status_code == 403  # no token
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text)[1]
+    data = comment_data(article, csrfmiddlewaretoken=token)
+    assert editor.post(url, data, **same_site).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        ({"HTTP_SEC_FETCH_SITE": "same-origin"}, 302),
+        ({"HTTP_ORIGIN": "http://testserver"}, 302),
+        ({"HTTP_SEC_FETCH_SITE": "cross-site", "HTTP_ORIGIN": "http://testserver"}, 403),
+        ({"HTTP_SEC_FETCH_SITE": "same-site"}, 403),
+        ({"HTTP_ORIGIN": "https://evil.example"}, 403),
+        ({"HTTP_ORIGIN": "null"}, 403),
+        ({}, 403),
+    ],
+)
+def test_an_anonymous_comment_must_come_from_this_site(headers, status):
+    article = make_article()
+    reader = Client(enforce_csrf_checks=True)
+    url = reverse("comments:post", args=[article.slug])
+    assert reader.post(url, comment_data(article), **headers).status_code == status
+    assert Comment.objects.count() == (1 if status == 302 else 0)
+
+
+def test_a_commenters_own_pending_comment_is_never_shared():
+    article = make_article()
+    Client().get(article.get_absolute_url())  # cache the page
+    author = Client()
+    url = reverse("comments:post", args=[article.slug])
+    author.post(url, comment_data(article, text="Mine only"))
+    mine = author.get(article.get_absolute_url())
+    assert "Mine only" in mine.text and "awaiting moderation" in mine.text
+    assert "private" in mine["Cache-Control"] and "Surrogate-Key" not in mine
+    other = Client().get(article.get_absolute_url())
+    assert "Mine only" not in other.text and "awaiting moderation" not in other.text
+    Comment.objects.update(status=Comment.Status.REMOVED)
+    author.get(article.get_absolute_url())  # decided: the session forgets it
+    assert author.cookies["sessionid"].value == ""  # deleted: shared pages again
+    assert "public" in author.get(article.get_absolute_url())["Cache-Control"]
+
+
+def test_approving_a_comment_purges_that_essay_and_its_lists_only(
+    moderator_client, django_assert_max_num_queries
+):
+    article, other = make_article("Commented"), make_article("Unrelated")
     comment = make_comment(article, status="pending", text="Held words")
     reader = Client()
-    assert "Held words" not in reader.get(article.get_absolute_url()).text
-    assert "No comments" in reader.get(article.get_absolute_url()).text  # now cached
+    for url in (article.get_absolute_url(), other.get_absolute_url(), HOME):
+        reader.get(url)
+    PURGED.clear()
     moderator_client.post(reverse("admin:comments_comment_moderate", args=[comment.pk, "approved"]))
+    assert [sorted(["comments", f"comments-{article.pk}"])] == PURGED
     page = reader.get(article.get_absolute_url()).text
     assert "Held words" in page and "1 comment</h2>" in page
     assert ">1 comment<" in reader.get(HOME).text
+    with django_assert_max_num_queries(0):
+        assert reader.get(other.get_absolute_url()).status_code == 200  # still cached
     moderator_client.post(reverse("admin:comments_comment_moderate", args=[comment.pk, "removed"]))
     assert "Held words" not in reader.get(article.get_absolute_url()).text
 
@@ -52,6 +163,7 @@ def test_publishing_editing_and_unpublishing_show_at_once(editor_client):
     editor_client.post(changelist, {"action": "publish", "_selected_action": [draft.pk]})
     assert "Fresh piece" in reader.get(HOME).text
     assert reader.get(draft.get_absolute_url()).status_code == 200
+    assert {"home", "feed", f"essay-{draft.pk}", f"section-{draft.section_id}"} <= set(PURGED[-1])
 
     draft.refresh_from_db()
     draft.title = "Fresh piece, revised"
@@ -64,125 +176,39 @@ def test_publishing_editing_and_unpublishing_show_at_once(editor_client):
     assert reader.get(draft.get_absolute_url()).status_code == 404
 
 
-def test_a_scheduled_essay_appears_on_cached_pages_when_its_time_comes(monkeypatch):
-    make_article("Already out")
-    make_article("Tomorrow’s essay", published_at=timezone.now() + timedelta(days=1))
-    reader = Client()
-    assert "Tomorrow’s essay" not in reader.get(HOME).text
-    assert "Tomorrow’s essay" not in reader.get(HOME).text  # from the cache
-    later = timezone.now() + timedelta(days=1, minutes=1)
-    monkeypatch.setattr(timezone, "now", lambda: later)
-    assert "Tomorrow’s essay" in reader.get(HOME).text
-
-
-def test_one_readers_csrf_token_never_reaches_another(client):
+def test_renaming_a_section_purges_the_essays_that_name_it():
     article = make_article()
-    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
-    page_one = first.get(article.get_absolute_url())
-    page_two = second.get(article.get_absolute_url())  # served from the cache
-    token_one, token_two = TOKEN.search(page_one.text)[1], TOKEN.search(page_two.text)[1]
-    assert token_one != token_two
-    assert token_one not in page_two.text
-    assert "\x00" not in page_two.text
-    data = comment_data(article, csrfmiddlewaretoken=token_two)
-    assert second.post(reverse("comments:post", args=[article.slug]), data).status_code == 302
-    assert "private" in page_two["Cache-Control"] and "Cookie" in page_two["Vary"]
-
-
-def test_a_commenters_own_pending_comment_and_notice_are_never_shared(client):
-    article = make_article()
-    Client().get(article.get_absolute_url())  # cache the page
-    client.post(
-        reverse("comments:post", args=[article.slug]), comment_data(article, text="Mine only")
-    )
-    mine = client.get(article.get_absolute_url())
-    assert "Mine only" in mine.text and "awaiting moderation" in mine.text
-    assert "private" in mine["Cache-Control"]
-    other = Client().get(article.get_absolute_url())
-    assert "Mine only" not in other.text and "awaiting moderation" not in other.text
-
-
-def test_signed_in_staff_get_fresh_private_pages(editor_client):
-    article = make_article("Staff view")
     Client().get(article.get_absolute_url())
-    response = editor_client.get(article.get_absolute_url())
-    assert response.context is not None  # rendered, not replayed
-    assert "private" in response["Cache-Control"]
+    PURGED.clear()
+    section = article.section
+    section.name = "Renamed section"
+    section.save()
+    assert {f"section-{section.pk}", f"essay-{article.pk}"} <= set(PURGED[-1])
+    assert "Renamed section" in Client().get(article.get_absolute_url()).text
 
 
-def test_http_caching_headers_and_conditional_requests(client):
-    make_article()
-    response = client.get(HOME)
-    assert response["Cache-Control"] == "public, no-cache"
-    assert response["ETag"] and response["Last-Modified"]
-    again = Client().get(HOME, HTTP_IF_NONE_MATCH=response["ETag"])
-    assert again.status_code == 304
-    since = Client().get(HOME, HTTP_IF_MODIFIED_SINCE=response["Last-Modified"])
-    assert since.status_code == 304
-    feed = client.get(reverse("articles:feed"))
-    assert feed["Cache-Control"] == "public, no-cache" and feed["ETag"]
-
-
-def test_stray_query_parameters_share_one_cache_entry(django_assert_max_num_queries):
-    make_article()
-    Client().get(HOME)
-    with django_assert_max_num_queries(1):
-        response = Client().get(HOME, {"utm_source": "newsletter", "fbclid": "x"})
-    assert response.status_code == 200
-
-
-def test_the_site_keeps_working_when_the_cache_server_is_down(settings, client):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens there
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-        }
-    }
-    article = make_article("Still served")
-    assert "Still served" in client.get(HOME).text
-    assert client.get(article.get_absolute_url()).status_code == 200
-    response = client.post(
-        reverse("comments:post", args=[article.slug]), comment_data(article, text="Kept")
-    )
-    assert response.status_code == 302
-    assert Comment.objects.filter(text="Kept").exists()
-
-
-def test_pages_are_not_stale_after_the_cache_missed_a_change(settings):
-    """Edits made while the cache server was away still show when it comes back."""
-    article = make_article("Before the outage")
+def test_no_lifetime_crosses_the_next_scheduled_essay(monkeypatch, settings):
+    settings.EDGE_MAX_AGE = 3600
+    make_article("Already out")
+    make_article("Soon out", published_at=timezone.now() + timedelta(seconds=90))
     reader = Client()
-    assert "Before the outage" in reader.get(HOME).text  # cached
-    article.title = "Edited during the outage"
-    article.save()  # the cache is never told; the version in the database moves anyway
-    assert "Edited during the outage" in reader.get(HOME).text
+    response = reader.get(HOME)
+    max_age = int(re.search(r"s-maxage=(\d+)", response["Cache-Control"])[1])
+    assert 80 <= max_age <= 90
+    assert "Soon out" not in reader.get(HOME).text  # from the cache
+    later = timezone.now() + timedelta(seconds=91)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert "Soon out" in reader.get(HOME).text
 
 
-def test_cached_pages_hand_out_a_fresh_comment_form_timestamp(monkeypatch):
-    from comments import forms
+def test_scheduling_an_essay_plans_a_purge_at_its_time(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    from django_tasks import default_task_backend
 
-    article = make_article()
-    Client().get(article.get_absolute_url())  # cached now, with the token of this moment
-    later = forms.time.time() + 3600
-    monkeypatch.setattr(forms.time, "time", lambda: later)
-    page = Client().get(article.get_absolute_url()).text
-    token = re.search(r'name="token" value="([^"]+)"', page)[1]
-    from django.core import signing
-
-    payload = signing.loads(token, salt=forms.TOKEN_SALT)
-    assert payload == {"a": article.pk, "t": int(later)}
-
-
-def test_pages_with_the_comment_form_are_never_answered_304():
-    """A browser revalidating an old copy must get fresh tokens, not reuse stale ones."""
-    article = make_article()
-    reader = Client()
-    first = reader.get(article.get_absolute_url())
-    again = reader.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=first.get("ETag", '"x"'))
-    assert again.status_code == 200
-    assert "Last-Modified" not in again
-    assert TOKEN.search(again.text)[1] != TOKEN.search(first.text)[1]
+    when = timezone.now() + timedelta(hours=3)
+    article = make_article("Later", published_at=when)
+    planned = [r for r in default_task_backend.results if r.task.run_after == when]
+    assert planned and {"home", f"essay-{article.pk}"} <= set(planned[0].kwargs["keys"])
 
 
 def test_comments_close_on_cached_pages_when_their_time_comes(settings, monkeypatch):
@@ -193,3 +219,30 @@ def test_comments_close_on_cached_pages_when_their_time_comes(settings, monkeypa
     later = timezone.now() + timedelta(hours=2)
     monkeypatch.setattr(timezone, "now", lambda: later)
     assert "Comments are closed." in reader.get(article.get_absolute_url()).text
+
+
+def test_stray_query_parameters_share_one_cache_entry(django_assert_max_num_queries):
+    make_article()
+    Client().get(HOME)
+    with django_assert_max_num_queries(0):
+        response = Client().get(HOME, {"utm_source": "newsletter", "fbclid": "x"})
+    assert response.status_code == 200
+
+
+def test_the_site_keeps_working_when_the_cache_server_is_down(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "core.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    article = make_article("Still served")
+    reader = Client()
+    assert "Still served" in reader.get(HOME).text
+    assert "public" in reader.get(article.get_absolute_url())["Cache-Control"]
+    response = reader.post(
+        reverse("comments:post", args=[article.slug]), comment_data(article, text="Kept")
+    )
+    assert response.status_code == 302
+    assert Comment.objects.filter(text="Kept").exists()

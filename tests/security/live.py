@@ -16,7 +16,11 @@ def reader(n: int):
     """A browser of its own: a cookie jar, its own address, no redirects followed."""
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
-    opener.addheaders = [("X-Forwarded-For", f"198.51.100.{n + 1}")]
+    # A browser says where a form post comes from (core/origin.py checks it).
+    opener.addheaders = [
+        ("X-Forwarded-For", f"198.51.100.{n + 1}"),
+        ("Sec-Fetch-Site", "same-origin"),
+    ]
     return opener
 
 

@@ -12,12 +12,13 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from articles.edge import EVERY_LIST
 from articles.management.progress import progress_bar
 from articles.models import Article, ArticleAuthor, Author, Section, Topic
-from articles.page_cache import bump_version
 from articles.search import refresh_search_vectors
-from comments.models import Comment
+from comments.models import Comment, render_comment_text
 from comments.services import refresh_comment_counts
+from core.edge import purge
 
 WORDS = [
     "policy", "city", "harbour", "water", "grid", "energy", "trade", "school", "library",
@@ -64,13 +65,13 @@ class Command(BaseCommand):
         start = Article.objects.filter(slug__startswith="load-").count()
         ids = self.make_articles(rng, articles, start, sections, topics, authors)
         self.make_comments(rng, ids, comments)
-        self.stdout.write("Updating search vectors, comment counts and the page cache…")
+        self.stdout.write("Updating search vectors, comment counts and cached pages…")
         for first in range(0, len(ids), 5000):
             chunk = ids[first : first + 5000]
             refresh_search_vectors(chunk)
             with transaction.atomic():
                 refresh_comment_counts(article_ids=chunk)
-        bump_version()
+        purge.changed(*EVERY_LIST)  # new essays in every list (bulk_create sends no signal)
         self.stdout.write(self.style.SUCCESS(f"Created {len(ids)} essays and {comments} comments."))
 
     def vocabulary(self):
@@ -155,6 +156,7 @@ class Command(BaseCommand):
 
     @staticmethod
     def comment(rng, article_id, after, parent, statuses, n):
+        text = paragraph(rng, rng.randint(1, 3))
         return Comment(
             article_id=article_id,
             parent=parent,
@@ -162,7 +164,8 @@ class Command(BaseCommand):
             depth=parent.depth + 1 if parent else 0,
             author_name=f"Reader {n % 5000}",
             author_email=f"load-reader{n % 5000}@example.org",
-            text=paragraph(rng, rng.randint(1, 3)),
+            text=text,
+            text_html=render_comment_text(text),  # bulk_create does not call save()
             status=rng.choice(statuses) if parent is None else "approved",
             held_reasons="",
             ip_address=f"198.51.100.{n % 250 + 1}",

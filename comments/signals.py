@@ -1,0 +1,27 @@
+"""Pages showing comments are purged when the public ones change, on every write path."""
+
+from django.db.models.signals import post_delete, post_save
+
+from core.edge import purge
+
+
+def comment_saved(sender, instance, raw=False, **kwargs):
+    if raw:  # loaded from a backup or fixture: recount its essay (articles load first)
+        from .services import refresh_comment_counts
+
+        refresh_comment_counts(article_ids=[instance.article_id])
+    # A new pending or spam comment changes no public page; approvals and removals go through
+    # services.refresh_comment_counts, which purges the essay's pages itself.
+    if instance.status == instance.Status.APPROVED:
+        purge.changed("comments", f"comments-{instance.article_id}")
+
+
+def comment_deleted(sender, instance, **kwargs):
+    purge.changed("comments", f"comments-{instance.article_id}")
+
+
+def connect() -> None:
+    from .models import Comment
+
+    post_save.connect(comment_saved, sender=Comment, dispatch_uid="comment-saved")
+    post_delete.connect(comment_deleted, sender=Comment, dispatch_uid="comment-deleted")

@@ -1,0 +1,42 @@
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+from . import backends
+
+
+class SharedResponseMiddleware:
+    """The last word on a shared page (core.edge.pages), after the session, CSRF and messages
+    middleware have had theirs (so it sits above them in MIDDLEWARE).
+
+    The session middleware adds `Vary: Cookie` whenever the session was looked at, but a shared
+    page does not depend on cookies (personal requests never get one), and that header would
+    split every cache by cookie. A shared response that has gained a cookie on the way out is
+    not shared after all.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not getattr(response, "edge_shared", False):
+            return response
+        if response.cookies:
+            del response["Cache-Control"]
+            patch_cache_control(response, private=True, no_cache=True)
+            patch_vary_headers(response, ["Cookie"])
+            for header in ("Surrogate-Key", "xkey", "Cache-Tag", _header()):
+                if header and header in response:
+                    del response[header]
+            return response
+        vary = [v.strip() for v in response.get("Vary", "").split(",") if v.strip()]
+        kept = [v for v in vary if v.lower() != "cookie"]
+        if kept:
+            response["Vary"] = ", ".join(kept)
+        elif "Vary" in response:
+            del response["Vary"]
+        return response
+
+
+def _header():
+    backend = backends.get_backend()
+    return backend.header if backend is not None else ""
