@@ -89,8 +89,8 @@ def _shared(view, request, args, kwargs, params, static_keys):
     if response.status_code != 200 or response.streaming or response.cookies:
         return private(response)
     moment = now()
-    if next_change is None:
-        next_change = _read_next_change(store)
+    if next_change is None or (next_change != "none" and next_change <= moment):
+        next_change = _read_next_change(store)  # unknown, or that moment has come
     until_change = float("inf") if next_change == "none" else max(0.0, next_change - moment)
     content = response.content
     entry = Entry(

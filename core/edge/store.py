@@ -78,7 +78,10 @@ class RedisStore:
         fields, next_change, purges = self._run(
             lambda p: p.hgetall(PREFIX + page).get(PREFIX + "next-change").get(PREFIX + "purges")
         )
-        return Entry.from_redis(fields), _float(next_change), int(purges or 0)
+        entry = Entry.from_redis(fields)
+        if entry is not None and entry.expires <= now():
+            entry = None  # Redis keeps it up to a second longer (whole seconds)
+        return entry, _float(next_change), int(purges or 0)
 
     def claim(self, page: str, seconds: float) -> bool:
         """One render at a time per page (single flight); False if another process renders it."""
