@@ -7,8 +7,8 @@ again. This backend:
 - never retries a command (a retry doubles the wait, and the page is fine without the cache);
 - has a circuit breaker: after a failure Redis is skipped for `circuit_breaker_seconds`
   (OPTIONS, default 5). Meanwhile reads and writes go to a small cache in the process's own
-  memory (so cached pages stay fast; they cannot be stale: their keys carry the content version
-  kept in the database), emptied when Redis answers again. Calls whose effect or answer must be
+  memory, emptied when Redis answers again. (The page store, core/edge/store.py, uses no
+  fallback: while Redis is skipped pages are rendered, since a purge could not reach them.) Calls whose effect or answer must be
   shared by every process (add, incr, decr, delete, clear) raise CacheUnavailable instead, so
   each caller keeps its own fallback (the comment rate limit fails open). Then one request
   tries Redis again; the others keep skipping it until that one succeeds. An outage is logged
