@@ -11,6 +11,12 @@ from core.worker import Sweeper
 class Command(db_worker.Command):
     help = db_worker.Command.help + ", and sweep the outbox and stale tasks"
 
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        # Purges (core/edge) wait for the worker: a quarter second, not a whole one. An idle
+        # poll is one indexed query.
+        parser.set_defaults(interval=0.25)
+
     def handle(self, *args, **options):
         reloader_parent = options["reload"] and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true"
         if options["batch"]:
