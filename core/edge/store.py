@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from core.cache import CacheUnavailable
+
 PREFIX = "edge:"
 MARK_SECONDS = 120  # longer than any render takes
 INDEX_SECONDS = 86400  # longer than any entry lives (PAGE_CACHE_SECONDS)
@@ -33,6 +35,7 @@ class Entry:
     keys: tuple[str, ...]
     url: str
     expires: float  # epoch seconds
+    generation: int = 0  # RedisStore: of the whole store, moved on after a missed purge
 
     def to_redis(self) -> dict:
         return {
@@ -42,6 +45,7 @@ class Entry:
             "keys": " ".join(self.keys),
             "url": self.url,
             "expires": repr(self.expires),
+            "generation": self.generation,
         }
 
     @classmethod
@@ -56,12 +60,20 @@ class Entry:
             keys=tuple(text["keys"].decode().split()),
             url=text["url"].decode(),
             expires=float(text["expires"]),
+            generation=int(text.get("generation", 0)),
         )
 
 
 class RedisStore:
     """Pages in Redis, through core.cache.RedisCache's shared client and circuit breaker: while
-    Redis is skipped or failing every call raises core.cache.CacheUnavailable."""
+    Redis is skipped or failing every call raises core.cache.CacheUnavailable.
+
+    A purge that fails (Redis down or frozen just then) cannot say which pages it missed, so
+    the process remembers it, and its next call moves the store to a new generation: every
+    page kept before is then ignored. The task retries the purge as well.
+    """
+
+    missed_purge = threading.Event()  # per process
 
     def __init__(self, backend):
         self.backend = backend
@@ -75,13 +87,22 @@ class RedisStore:
         return self.backend._call(operation)
 
     def get(self, page: str):
-        fields, next_change, purges = self._run(
-            lambda p: p.hgetall(PREFIX + page).get(PREFIX + "next-change").get(PREFIX + "purges")
-        )
+        missed = self.missed_purge.is_set()
+
+        def build(p):
+            if missed:
+                p.incr(PREFIX + "generation")
+            p.hgetall(PREFIX + "page:" + page).get(PREFIX + "next-change").get(PREFIX + "purges")
+            p.get(PREFIX + "generation")
+
+        *_, fields, next_change, purges, generation = self._run(build)
+        if missed:
+            self.missed_purge.clear()
+        generation = int(generation or 0)
         entry = Entry.from_redis(fields)
-        if entry is not None and entry.expires <= now():
+        if entry is not None and (entry.expires <= now() or entry.generation != generation):
             entry = None  # Redis keeps it up to a second longer (whole seconds)
-        return entry, _float(next_change), int(purges or 0)
+        return entry, _float(next_change), (int(purges or 0), generation)
 
     def claim(self, page: str, seconds: float) -> bool:
         """One render at a time per page (single flight); False if another process renders it."""
@@ -90,11 +111,14 @@ class RedisStore:
         )
         return bool(won)
 
-    def put(self, page: str, entry: Entry, since: int) -> bool:
+    def put(self, page: str, entry: Entry, since: tuple[int, int]) -> bool:
+        since, entry.generation = since
         ttl = max(1, int(entry.expires - now()))
 
         def build(p):
-            p.hset(PREFIX + page, mapping=entry.to_redis()).expire(PREFIX + page, ttl)
+            p.hset(PREFIX + "page:" + page, mapping=entry.to_redis()).expire(
+                PREFIX + "page:" + page, ttl
+            )
             for key in entry.keys:  # an index outlives the entries it lists
                 p.sadd(PREFIX + "tag:" + key, f"{page} {entry.url}")
                 p.expire(PREFIX + "tag:" + key, INDEX_SECONDS)
@@ -103,7 +127,7 @@ class RedisStore:
 
         marks = self._run(build)[-1]
         if any(int(mark) > since for mark in marks if mark is not None):
-            self._run(lambda p: p.delete(PREFIX + page))
+            self._run(lambda p: p.delete(PREFIX + "page:" + page))
             return False
         return True
 
@@ -112,7 +136,13 @@ class RedisStore:
         self._run(lambda p: p.set(PREFIX + "next-change", value, ex=seconds))
 
     def purge(self, keys) -> list[str]:
-        keys = list(keys)
+        try:
+            return self._purge(list(keys))
+        except CacheUnavailable:
+            self.missed_purge.set()
+            raise
+
+    def _purge(self, keys: list[str]) -> list[str]:
         tags = [PREFIX + "tag:" + key for key in keys]
         (count,) = self._run(lambda p: p.incr(PREFIX + "purges"))
 
@@ -124,7 +154,7 @@ class RedisStore:
                 p.smembers(tag)
 
         members = [m.decode() for found in self._run(collect)[len(keys) + 1 :] for m in found]
-        pages = {PREFIX + member.split(" ", 1)[0] for member in members}
+        pages = {PREFIX + "page:" + member.split(" ", 1)[0] for member in members}
         if tags or pages:
             self._run(lambda p: p.delete(*tags, *pages))
         return sorted({member.split(" ", 1)[1] for member in members})

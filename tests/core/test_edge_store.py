@@ -79,12 +79,12 @@ def test_a_purge_of_other_keys_does_not_stop_a_render(store):
 def test_one_render_at_a_time_per_page(store):
     assert store.claim("p1", 5)
     assert not store.claim("p1", 5)
-    store.put("p1", entry("http://x/a/", "home"), 0)  # storing releases the claim
+    store.put("p1", entry("http://x/a/", "home"), store.get("p1")[2])  # storing releases it
     assert store.claim("p1", 5)
 
 
 def test_entries_expire_and_so_does_the_next_change(store):
-    store.put("p1", entry("http://x/a/", "home", seconds=-1), 0)
+    store.put("p1", entry("http://x/a/", "home", seconds=-1), store.get("p1")[2])
     assert store.get("p1")[0] is None
     store.set_next_change(now() + 30, 60)
     assert store.get("p1")[1] == pytest.approx(now() + 30, abs=2)
@@ -101,3 +101,16 @@ def test_a_dead_redis_raises_instead_of_guessing():
     with pytest.raises(CacheUnavailable):
         RedisStore(backend).get("p1")
     assert isinstance(backend.local, LocMemCache)  # get() of the cache itself still answers
+
+
+def test_after_a_purge_redis_missed_no_page_kept_before_is_served():
+    if not redis_up():
+        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    backend = RedisCache(REDIS_URL, {"OPTIONS": {"socket_timeout": 0.5}})
+    backend._cache.get_client(write=True).flushdb()
+    store = RedisStore(backend)
+    store.put("p1", entry("http://x/a/", "essay-1"), store.get("p1")[2])
+    store.missed_purge.set()  # as RedisStore.purge does when Redis fails it
+    assert store.get("p1")[0] is None  # a new generation: the page is rendered again
+    store.put("p1", entry("http://x/a/", "essay-1"), store.get("p1")[2])
+    assert store.get("p1")[0] is not None
