@@ -8,11 +8,11 @@ again. This backend:
 - has a circuit breaker: after a failure Redis is skipped for `circuit_breaker_seconds`
   (OPTIONS, default 5). Meanwhile reads and writes go to a small cache in the process's own
   memory, emptied when Redis answers again. (The page store, core/edge/store.py, uses no
-  fallback: while Redis is skipped pages are rendered, since a purge could not reach them.) Calls whose effect or answer must be
-  shared by every process (add, incr, decr, delete, clear) raise CacheUnavailable instead, so
-  each caller keeps its own fallback (the comment rate limit fails open). Then one request
-  tries Redis again; the others keep skipping it until that one succeeds. An outage is logged
-  once, and its end once.
+  fallback: while Redis is skipped pages are rendered, since a purge could not reach them.)
+  Calls whose effect or answer must be shared by every process (add, incr, decr, delete, clear)
+  raise CacheUnavailable instead, so each caller keeps its own fallback (the comment rate limit
+  fails open). Then one request tries Redis again; the others keep skipping it until that one
+  succeeds. An outage is logged once, and its end once.
 
 The socket timeouts themselves are in settings.CACHES (about 100 ms).
 """
