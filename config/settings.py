@@ -191,6 +191,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
     )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Writers take the lock when their transaction begins, so two processes writing at once
+    # (runserver and db_worker in `make run`) wait for each other instead of failing with
+    # "database is locked" halfway through a transaction.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("transaction_mode", "IMMEDIATE")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Local memory by default; Redis in production. If Redis is down or hangs the site keeps
@@ -223,7 +228,7 @@ PAGE_CACHE_PERSONAL_SESSION_KEYS = ("_auth_user_id", "my_comments", "_messages")
 # When pages next change with no write (a scheduled essay goes live, comments close).
 EDGE_NEXT_CHANGE = "articles.edge.next_timed_change"
 # The cache in front whose pages are purged (core/edge/backends.py): varnish, cloudflare,
-# fastly, cloudfront or none. README "Caching at the edge" lists each one's variables.
+# fastly, cloudfront or none. README "Speed: caching at the edge" lists each one's variables.
 EDGE_CACHE = {
     "BACKEND": os.environ.get("EDGE_CACHE_BACKEND", ""),
     "LOCATIONS": env_list("VARNISH_URLS", ["http://127.0.0.1:6081"]),

@@ -10,7 +10,7 @@ class SharedResponseMiddleware:
     The session middleware adds `Vary: Cookie` whenever the session was looked at, but a shared
     page does not depend on cookies (personal requests never get one), and that header would
     split every cache by cookie. A shared response that has gained a cookie on the way out is
-    not shared after all.
+    not shared after all. Any other response that says nothing about caching is private.
     """
 
     def __init__(self, get_response):
@@ -19,6 +19,8 @@ class SharedResponseMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if not getattr(response, "edge_shared", False):
+            if "Cache-Control" not in response:  # a 404, a redirect: nothing said, not shared
+                patch_cache_control(response, private=True, no_cache=True)
             return response
         if response.cookies:
             del response["Cache-Control"]

@@ -1,4 +1,4 @@
-# Varnish 7 in front of the essay site (README "Caching at the edge"). Needs Debian's
+# Varnish 7 in front of the essay site (README "Speed: caching at the edge"). Needs Debian's
 # varnish-modules for xkey. The app nodes are in backends.vcl, next to this file.
 #
 # - Anonymous readers share one copy of each page: their cookies are dropped (the site sets
@@ -59,6 +59,13 @@ sub vcl_backend_response {
     }
     if (beresp.status >= 500) {
         set beresp.uncacheable = true;  # never keep an error; a stale copy is served instead
+        set beresp.ttl = 10s;
+        return (deliver);
+    }
+    if (!beresp.http.Cache-Control && !beresp.http.Expires) {
+        # The app said nothing (a 404, a redirect): Varnish's default_ttl would keep it for 2 min
+        # with no key to purge it by, e.g. a scheduled essay's 404 after it went live.
+        set beresp.uncacheable = true;
         set beresp.ttl = 10s;
         return (deliver);
     }
