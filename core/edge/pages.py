@@ -35,6 +35,8 @@ from .store import Entry, get_store, now
 logger = logging.getLogger(__name__)
 RENDER_WAIT_SECONDS = 2.0  # how long a request waits for another process's render of its page
 NEXT_CHANGE_SECONDS = 300  # how long the next timed change is remembered before it is re-read
+MEMO_SECONDS = 5  # the same, in a process with no page store (PAGE_CACHE_SECONDS=0)
+_memo = (None, 0.0)
 
 
 def is_shared(request) -> bool:
@@ -122,13 +124,25 @@ def _wait_for(store, page):
 
 def _read_next_change(store):
     """The next timed change as epoch seconds, or "none"; read from the database (a dotted
-    path in settings.EDGE_NEXT_CHANGE, so core knows no app) and remembered in the store."""
+    path in settings.EDGE_NEXT_CHANGE, so core knows no app) and remembered in the store, or
+    with no store for a few seconds in this process (purges reset both; the timed purge task
+    is what the edge relies on, this cap is the second line)."""
+    global _memo
+    if store is None and _memo[1] > time.monotonic():
+        return _memo[0]
     when = import_string(settings.EDGE_NEXT_CHANGE)()
     value = when.timestamp() if when is not None else "none"
     if store is not None:
         with contextlib.suppress(CacheUnavailable):
             store.set_next_change(None if value == "none" else value, NEXT_CHANGE_SECONDS)
+    else:
+        _memo = (value, time.monotonic() + MEMO_SECONDS)
     return value
+
+
+def forget_next_change() -> None:
+    global _memo
+    _memo = (None, 0.0)
 
 
 def _serve(entry: Entry, next_change) -> HttpResponse:

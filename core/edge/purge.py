@@ -14,6 +14,7 @@ from django.db import transaction
 
 from core.cache import CacheUnavailable
 
+from .pages import forget_next_change
 from .store import get_store
 
 logger = logging.getLogger(__name__)
@@ -27,6 +28,7 @@ class _Batch:
         keys = sorted(self.keys)
         if not keys:
             return
+        forget_next_change()
         try:
             urls, purged_here = get_store().purge(keys), True
         except CacheUnavailable:
