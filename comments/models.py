@@ -6,8 +6,20 @@ from django.core.validators import validate_email
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.html import linebreaks, urlize
 
 from articles.models import Article
+
+
+def render_comment_text(text: str) -> str:
+    """Reader text as HTML: escaped, paragraphs and line breaks kept, bare URLs linked.
+
+    urlize escapes everything it does not turn into a link, so no reader HTML survives.
+    """
+    html = urlize(text, nofollow=True, autoescape=True)
+    # Only urlize writes real quotes: reader text has them escaped, so this cannot be forged.
+    html = html.replace('rel="nofollow"', 'rel="nofollow ugc noopener"')
+    return linebreaks(html, autoescape=False)
 
 
 class CommentQuerySet(models.QuerySet):
@@ -59,6 +71,9 @@ class Comment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     text = models.TextField()
+    # `text` as the page shows it (render_comment_text), made on save rather than per view.
+    # Whatever writes `text` without save() (bulk_create, update) must fill it too.
+    text_html = models.TextField(blank=True, editable=False)
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
     # Each reason the spam rules or the moderation policy found, one per line.
     held_reasons = models.TextField("why held", blank=True)
@@ -102,6 +117,11 @@ class Comment(models.Model):
     def save(self, *args, **kwargs):
         # One spelling per address, so the exact (indexed) lookups of the spam rules match.
         self.author_email = self.author_email.lower()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "text" in update_fields:
+            self.text_html = render_comment_text(self.text)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "text_html"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -1,6 +1,8 @@
 """What the comments area of an essay shows: the visible comments as threads, and the form."""
 
 import re
+from collections import defaultdict
+from typing import NamedTuple
 
 from django.conf import settings
 
@@ -32,19 +34,61 @@ def visible_comments(request, article) -> list[Comment]:
     if mine:
         held = [Comment.Status.PENDING, Comment.Status.SPAM]
         comments |= article.comments.filter(pk__in=mine, status__in=held)
-    return list(comments.order_by("created_at", "id"))
+    found = list(comments.order_by("created_at", "id"))
+    if mine:
+        forget_decided(request, mine)
+    return found
 
 
-def build_tree(comments: list[Comment]) -> list[Comment]:
-    """Nest comments under their parents (in `.children`); orphans become top-level."""
-    by_id = {comment.pk: comment for comment in comments}
-    roots = []
+def forget_decided(request, mine: list[int]) -> None:
+    """Forget the reader's comments a moderator has decided on. With none left waiting, the
+    session is empty and its cookie goes: the reader's pages are shared (cached) again."""
+    held = [Comment.Status.PENDING, Comment.Status.SPAM]
+    waiting = list(
+        Comment.objects.filter(pk__in=mine, status__in=held).values_list("pk", flat=True)
+    )
+    if len(waiting) != len(mine):
+        if waiting:
+            request.session[SESSION_KEY] = [pk for pk in mine if pk in waiting]
+        elif set(request.session.keys()) == {SESSION_KEY}:
+            request.session.flush()  # nothing else in it: the cookie is deleted too
+        else:
+            del request.session[SESSION_KEY]
+
+
+class ThreadItem(NamedTuple):
+    comment: Comment
+    has_replies: bool  # its replies follow, in a list nested in its <li>
+    closes: range  # how many reply lists (each with the <li> holding it) end after it
+
+
+def thread_order(comments: list[Comment]) -> list[ThreadItem]:
+    """The comments in the order the page shows them, for one flat loop (_thread.html).
+
+    Each comment is followed by its replies, depth first, in the order given (oldest first);
+    a reply whose parent is not shown starts a thread of its own.
+    """
+    shown = {comment.pk for comment in comments}
+    roots, replies = [], defaultdict(list)
     for comment in comments:
-        comment.children = []
-    for comment in comments:
-        parent = by_id.get(comment.parent_id)
-        (parent.children if parent else roots).append(comment)
-    return roots
+        if comment.parent_id in shown:
+            replies[comment.parent_id].append(comment)
+        else:
+            roots.append(comment)
+    walked = []  # (comment, depth)
+    stack = [(comment, 0) for comment in reversed(roots)]
+    while stack:
+        comment, depth = stack.pop()
+        walked.append((comment, depth))
+        stack.extend((reply, depth + 1) for reply in reversed(replies[comment.pk]))
+    items = []
+    for n, (comment, depth) in enumerate(walked):
+        following = walked[n + 1][1] if n + 1 < len(walked) else 0
+        has_replies = following > depth
+        items.append(
+            ThreadItem(comment, has_replies, range(0 if has_replies else depth - following))
+        )
+    return items
 
 
 def comment_context(request, article, form: CommentForm | None = None) -> dict:
@@ -60,7 +104,7 @@ def comment_context(request, article, form: CommentForm | None = None) -> dict:
     elif form is not None:
         reply_to = form.cleaned_data.get("parent") if hasattr(form, "cleaned_data") else None
     return {
-        "comment_tree": build_tree(comments),
+        "comment_thread": thread_order(comments),
         "comment_form": form,
         "reply_to": reply_to,
         "moderation_note": MODERATION_NOTES[settings.COMMENTS_MODERATION],

@@ -13,8 +13,8 @@ from django.utils import timezone
 from articles.models import Article, Author, Section, Topic
 from articles.structured_data import article_jsonld
 from comments.forms import CommentForm
-from comments.models import Comment
-from comments.threads import MODERATION_NOTES, build_tree
+from comments.models import Comment, render_comment_text
+from comments.threads import MODERATION_NOTES, thread_order
 
 PARAGRAPH = (
     "The harbour council met again on Tuesday to argue about the quay, the cranes and the "
@@ -42,10 +42,12 @@ def template_only(request):
     )  # fmt: skip
     article._prefetched_objects_cache = {"topics": topics}
     comments, parent = [], None
+    text_html = render_comment_text(PARAGRAPH[:300])  # as Comment.save() stores it
     for n in range(20):
         comment = Comment(
             pk=n + 1, article=article, parent=parent if n % 3 else None,
-            author_name=f"Reader {n}", text=PARAGRAPH[:300], status="approved", created_at=now,
+            author_name=f"Reader {n}", text=PARAGRAPH[:300], text_html=text_html,
+            status="approved", created_at=now,
         )  # fmt: skip
         comments.append(comment)
         parent = comment
@@ -59,7 +61,7 @@ def template_only(request):
         "previous_article": related[0],
         "next_article": related[0],
         "related_articles": related,
-        "comment_tree": build_tree(comments),
+        "comment_thread": thread_order(comments),
         "comment_form": CommentForm(article=article),
         "reply_to": None,
         "moderation_note": MODERATION_NOTES["hold_all"],

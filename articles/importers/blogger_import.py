@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.text import Truncator
 
-from comments.models import Comment
+from comments.models import Comment, render_comment_text
 from comments.services import refresh_comment_counts
 
 from ..models import Article, ArticleAuthor, Author, LegacyRedirect, Page, Section, Topic
@@ -259,6 +259,7 @@ def _store_comment(record: blogger.Comment, context: _Context) -> None:
     }
     if existing:
         context.journal.updating(existing)
+        fields["text_html"] = render_comment_text(fields["text"])  # update() skips save()
         Comment.objects.filter(pk=existing.pk).update(**fields)
         pk = existing.pk
         context.summary.updated["comments"] += 1

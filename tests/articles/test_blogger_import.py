@@ -213,6 +213,7 @@ def test_reimport_updates_what_changed_and_keeps_local_edits_otherwise(client, t
     assert sorted(t.name for t in rivers.topics.all()) == ["Hydrology", "Ice"]
     assert Article.objects.get(title="Secret embargoed draft").is_live  # published on Blogger since
     assert Comment.objects.filter(text="First & better").count() == 1
+    assert Comment.objects.get(text="First & better").text_html == "<p>First &amp; better</p>"
     assert Comment.objects.get(text="Second!").status == Comment.Status.REMOVED  # not re-approved
     assert Article.objects.count() == 4 and Comment.objects.count() == 3
 
