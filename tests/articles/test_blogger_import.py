@@ -397,7 +397,8 @@ def test_pictures_are_copied_by_the_worker_then_the_essay_switches_to_them(
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     image = Image.objects.get()
     assert image.source_url == f"{picture_server}/big.png" and image.renditions
-    assert DBTaskResult.objects.get().return_value.startswith(f"copied as image #{image.pk}")
+    copied = DBTaskResult.objects.get(task_path="articles.tasks.copy_imported_picture")
+    assert copied.return_value.startswith(f"copied as image #{image.pk}")
     html = Article.objects.get().body_html
     assert f'src="{image.fallback_url}"' in html and f'href="{image.file.url}"' in html
     assert image.fallback_url != image.file.url  # a rendition, not the full-size original

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from tests.factories import make_article
+from tests.factories import comment_data, make_article
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
@@ -74,9 +74,12 @@ def test_security_headers_on_every_response(client, name):
 @pytest.mark.django_db
 def test_cookies_are_httponly_and_samesite(client):
     article = make_article()
-    response = client.get(article.get_absolute_url())
-    cookie = response.cookies["csrftoken"]
-    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert not client.get(article.get_absolute_url()).cookies  # a reader gets none at all
+    csrf = client.get(reverse("admin:login")).cookies["csrftoken"]
+    url = reverse("comments:post", args=[article.slug])
+    posted = client.post(url, comment_data(article)).cookies  # their pending comment
+    for cookie in (csrf, posted["sessionid"], posted["messages"]):
+        assert cookie["httponly"] and cookie["samesite"] == "Lax", cookie.key
 
 
 @pytest.mark.django_db

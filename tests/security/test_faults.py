@@ -83,6 +83,7 @@ def redis_server():
     process.wait(timeout=10)
 
 
+@pytest.mark.django_db(transaction=True)  # purges run when the edit commits
 def test_cache_server_stopping_mid_run(redis_server, settings):
     process, port = redis_server
     settings.CACHES = {
