@@ -34,14 +34,19 @@ from django_tasks_db.models import DBTaskResult
 
 from comments.models import Comment
 from tests.factories import make_article, make_comment, make_moderator
-from tests.security.test_front_door import database_url, free_port, stop, wait_until_up
+from tests.security.test_front_door import (
+    HOST,
+    free_port,
+    production_env,
+    stop,
+    wait_until_up,
+)
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 ROOT = Path(__file__).resolve().parents[2]
-HOST = "blog.example.org"
 REDIS_URL = "redis://127.0.0.1:6379/11"  # this module's own database, emptied before each test
 RATE_LIMIT = "5/1d"
 AWAITING = "Awaiting moderation — only you can see this"
@@ -202,27 +207,14 @@ def stack(django_db_setup, tmp_path_factory):
         )
     assert compiled.returncode == 0, compiled.stderr  # the shipped VCL compiles
 
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DEBUG="0",
-        SECRET_KEY="edge-test-only-4b8e1f6a2c9d7e3b5a0f8c1d",
-        ALLOWED_HOSTS=HOST,
-        SITE_URL=f"https://{HOST}",
-        TRUSTED_PROXY_COUNT="1",
-        DATABASE_URL=database_url(),
+    env = production_env(
+        work,
+        "edge-test-only-4b8e1f6a2c9d7e3b5a0f8c1d",
         REDIS_URL=REDIS_URL,
         EDGE_CACHE_BACKEND="varnish",
         VARNISH_URLS=f"http://127.0.0.1:{varnish_port}",
         COMMENTS_MIN_SECONDS="0",
         COMMENTS_RATE_LIMIT=RATE_LIMIT,
-        STATIC_ROOT=str(work / "static"),
-        MEDIA_ROOT=str(work / "media"),
-        EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
         WEB_CONCURRENCY="2",
     )
     started = time.monotonic()
