@@ -4,6 +4,7 @@ Transactional tests: purges run when a transaction commits, as in production.
 """
 
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -72,6 +73,13 @@ def test_anonymous_pages_are_public_identical_and_carry_no_cookie_or_token(setti
     assert {"home", f"essay-{article.pk}"} <= keys(Client().get(HOME))
     assert "feed" in keys(Client().get(reverse("articles:feed")))
     assert f"section-{article.section_id}" in keys(Client().get(article.section.get_absolute_url()))
+
+
+def test_a_missing_page_keeps_no_reader_waiting():
+    for _ in range(3):
+        started = time.monotonic()
+        assert Client().get("/essays/no-such-essay/").status_code == 404
+        assert time.monotonic() - started < 1  # no render claim left behind by the last one
 
 
 def test_a_revalidating_browser_gets_304(client):

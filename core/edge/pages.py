@@ -85,10 +85,15 @@ def _shared(view, request, args, kwargs, params, static_keys):
                 return _serve(entry, next_change)
     except CacheUnavailable:
         store = None  # render it; the edge may still keep it
-    response = view(request, *args, **kwargs)
-    if hasattr(response, "render"):
-        response = response.render()
+    try:
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render"):
+            response = response.render()
+    except BaseException:
+        _release(store, page)
+        raise
     if response.status_code != 200 or response.streaming or response.cookies:
+        _release(store, page)  # a 404 is not kept: the next request must not wait for it
         return private(response)
     moment = now()
     if next_change is None or (next_change != "none" and next_change <= moment):
@@ -103,13 +108,21 @@ def _shared(view, request, args, kwargs, params, static_keys):
         url=url,
         expires=moment + min(settings.PAGE_CACHE_SECONDS or 0, until_change),
     )
-    if store is not None and entry.expires > moment:
+    if store is not None and entry.expires <= moment:
+        _release(store, page)  # a timed change is due now: nothing to keep
+    elif store is not None:
         try:
             if not store.put(page, entry, since):
                 return private(response)  # purged while rendering: may predate the change
         except CacheUnavailable:
             pass
     return share(response, entry, until_change)
+
+
+def _release(store, page) -> None:
+    if store is not None:
+        with contextlib.suppress(CacheUnavailable):
+            store.release(page)
 
 
 def _wait_for(store, page):

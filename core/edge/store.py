@@ -111,6 +111,9 @@ class RedisStore:
         )
         return bool(won)
 
+    def release(self, page: str) -> None:
+        self._run(lambda p: p.delete(PREFIX + "lock:" + page))
+
     def put(self, page: str, entry: Entry, since: tuple[int, int]) -> bool:
         since, entry.generation = since
         ttl = max(1, int(entry.expires - now()))
@@ -188,6 +191,10 @@ class LocalStore:
                 return False
             self.locks[page] = moment + seconds
             return True
+
+    def release(self, page: str) -> None:
+        with self.lock:
+            self.locks.pop(page, None)
 
     def put(self, page: str, entry: Entry, since: int) -> bool:
         with self.lock:

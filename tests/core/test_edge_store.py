@@ -81,6 +81,8 @@ def test_one_render_at_a_time_per_page(store):
     assert not store.claim("p1", 5)
     store.put("p1", entry("http://x/a/", "home"), store.get("p1")[2])  # storing releases it
     assert store.claim("p1", 5)
+    store.release("p1")  # as a render that is not kept (a 404) does
+    assert store.claim("p1", 5)
 
 
 def test_entries_expire_and_so_does_the_next_change(store):
