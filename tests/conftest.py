@@ -27,10 +27,12 @@ def _empty_cache():
     """The rate limit lives in the cache; every test starts with a fresh allowance."""
     from django.core.cache import cache
 
+    from core.edge.pages import forget_next_change
     from core.edge.store import local
 
     cache.clear()
     local.clear()
+    forget_next_change()
     yield
     cache.clear()
     local.clear()

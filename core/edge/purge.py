@@ -29,8 +29,9 @@ class _Batch:
         if not keys:
             return
         forget_next_change()
+        store = get_store()
         try:
-            urls, purged_here = get_store().purge(keys), True
+            urls, purged_here = (store.purge(keys) if store else []), True
         except CacheUnavailable:
             urls, purged_here = [], False  # the task tries the origin's copies again
         try:

@@ -238,9 +238,14 @@ local = LocalStore()
 
 
 def get_store():
+    """Redis when the cache is core.cache.RedisCache; none with Django's DummyCache (caching
+    off); else this process's memory."""
     from django.core.cache import caches
+    from django.core.cache.backends.dummy import DummyCache
 
     from core.cache import RedisCache
 
     backend = caches["default"]
+    if isinstance(backend, DummyCache):
+        return None
     return RedisStore(backend) if isinstance(backend, RedisCache) else local

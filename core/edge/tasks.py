@@ -20,8 +20,9 @@ def purge_pages(keys: list[str], urls: list[str], origin: bool = True, attempt: 
     """Purge `keys`; a failure is tried again after 5 s, 10 s, 20 s… up to EDGE_PURGE_ATTEMPTS
     times (then the task fails, listed in the admin's task results with a retry action)."""
     try:
-        if origin:
-            urls = sorted({*urls, *get_store().purge(keys)})
+        store = get_store()
+        if origin and store is not None:
+            urls = sorted({*urls, *store.purge(keys)})
             origin = False
         backend = get_backend()
         if backend is not None:

@@ -221,8 +221,9 @@ def test_a_frozen_redis_costs_readers_milliseconds(site, settings, redis_server)
     for page in pages:
         print(f"\n{page} p50: Redis {healthy['redis', page] * 1000:.1f} ms, no cache "
               f"{p50['none', page] * 1000:.1f} ms, Redis frozen {p50['frozen', page] * 1000:.1f} ms", end="")  # fmt: skip
-        assert p50["frozen", page] < 2 * p50["none", page], page  # skipped, not waited for
-        assert p50["frozen", page] < 0.050, page  # served from the process's own memory
+        # Redis is skipped, not waited for: the page is rendered as with no cache at all (the
+        # page store keeps no copy in the process, which no purge could reach).
+        assert p50["frozen", page] < 2 * p50["none", page], page
 
     opener, fields = open_form(base, article, 60)
     fields.update(comment_data(article, text="Posted while Redis was frozen"))
