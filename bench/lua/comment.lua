@@ -1,7 +1,9 @@
--- POST comments to one essay; every text is unique (no duplicate refusals); counts statuses.
--- Environment: COMMENT_PATH, CSRF (a 32-character secret used as cookie and form token),
+-- POST comments to one essay as an anonymous reader; every text is unique (no duplicate
+-- refusals); counts statuses. Anonymous posts carry no CSRF token: the site checks that the
+-- browser says the form is its own (core/origin.py), so each request sends `Origin`.
+-- Environment: COMMENT_PATH, ORIGIN (http://127.0.0.1:PORT, as the Host header says),
 -- FORM_TOKEN (the signed comment-form token, issued more than 3 seconds before the run).
-local path, csrf, token = os.getenv("COMMENT_PATH"), os.getenv("CSRF"), os.getenv("FORM_TOKEN")
+local path, origin, token = os.getenv("COMMENT_PATH"), os.getenv("ORIGIN"), os.getenv("FORM_TOKEN")
 -- Globals on purpose: wrk reads per-thread counters with thread:get(), which sees globals only.
 threads, counter, ok, other, id = {}, 0, 0, 0, 0
 local next_id = 0
@@ -15,12 +17,12 @@ end
 
 request = function()
   counter = counter + 1
-  local body = "csrfmiddlewaretoken=" .. csrf .. "&name=Bench+reader&email=bench" .. run .. id ..
+  local body = "name=Bench+reader&email=bench" .. run .. id ..
     "%40example.org&website=&leave_blank=&parent=&token=" .. token ..
     "&text=A+benchmark+comment+" .. run .. "-" .. id .. "-" .. counter .. "+about+harbours."
   return wrk.format("POST", path, {
     ["Content-Type"] = "application/x-www-form-urlencoded",
-    ["Cookie"] = "csrftoken=" .. csrf,
+    ["Origin"] = origin,
   }, body)
 end
 
