@@ -1,7 +1,5 @@
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from . import backends
-
 
 class SharedResponseMiddleware:
     """The last word on a shared page (core.edge.pages), after the session, CSRF and messages
@@ -26,9 +24,8 @@ class SharedResponseMiddleware:
             del response["Cache-Control"]
             patch_cache_control(response, private=True, no_cache=True)
             patch_vary_headers(response, ["Cookie"])
-            for header in ("Surrogate-Key", "xkey", "Cache-Tag", _header()):
-                if header and header in response:
-                    del response[header]
+            if getattr(response, "edge_header", None):
+                del response[response.edge_header]
             return response
         vary = [v.strip() for v in response.get("Vary", "").split(",") if v.strip()]
         kept = [v for v in vary if v.lower() != "cookie"]
@@ -37,8 +34,3 @@ class SharedResponseMiddleware:
         elif "Vary" in response:
             del response["Vary"]
         return response
-
-
-def _header():
-    backend = backends.get_backend()
-    return backend.header if backend is not None else ""

@@ -177,6 +177,7 @@ def share(response, entry: Entry, seconds_left: float):
     header = backend.header if backend is not None else "Surrogate-Key"
     if header:
         response[header] = backend.header_value(entry.keys) if backend else " ".join(entry.keys)
+        response.edge_header = header
     response.edge_shared = True  # SharedResponseMiddleware drops `Vary: Cookie` on the way out
     return response
 

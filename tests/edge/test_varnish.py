@@ -36,6 +36,7 @@ from comments.models import Comment
 from tests.factories import make_article, make_comment, make_moderator
 from tests.security.test_front_door import (
     HOST,
+    collect_static,
     free_port,
     production_env,
     stop,
@@ -218,13 +219,7 @@ def stack(django_db_setup, tmp_path_factory):
         WEB_CONCURRENCY="2",
     )
     started = time.monotonic()
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    collect_static(env)
     processes, logs = [], []
 
     def start(command, log_name, **extra):

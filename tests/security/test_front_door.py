@@ -78,6 +78,17 @@ def production_env(work: Path, secret_key: str, **extra) -> dict:
     return env
 
 
+def collect_static(env: dict) -> None:
+    """collectstatic into the STATIC_ROOT of `env`: production serves hashed names only."""
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+
+
 def render_site(*, upstream: int, http_port: int, https_port: int, work: Path) -> str:
     """deploy/nginx.conf with loopback ports and temporary paths; nothing else changes."""
     text = (ROOT / "deploy" / "nginx.conf").read_text()
@@ -213,13 +224,7 @@ def front_door(django_db_setup, tmp_path_factory):
         ACCESS_LOG=str(work / "logs" / "gunicorn-access.log"),
     )
     started = time.monotonic()
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    collect_static(env)
     print(f"collectstatic: {time.monotonic() - started:.1f} s")
 
     (work / "site.conf").write_text(
