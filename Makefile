@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+export PORT  # settings: SITE_URL follows it in development (links in emails)
 
 .PHONY: run test install dev lint format migrate clean screenshots
 

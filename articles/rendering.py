@@ -10,8 +10,8 @@ from django.db import models
 from django.template.loader import render_to_string
 from django.utils.html import strip_tags
 
-# Body images fill the essay column (42rem ≈ 672px) or the screen width below it.
-BODY_SIZES = "(min-width: 44rem) 42rem, 100vw"
+# Body images fill the essay column (34rem ≈ 544px) or the screen width below it.
+BODY_SIZES = "(min-width: 36rem) 34rem, 100vw"
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "cite", "code", "dd", "del", "dl", "dt", "em",
     "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "li", "ol",

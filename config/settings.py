@@ -8,7 +8,9 @@ SECRET_KEY and ALLOWED_HOSTS.
 import json
 import os
 from datetime import timedelta
+from email.utils import formataddr
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -49,7 +51,10 @@ if not DEBUG:
 
 SITE_NAME = os.environ.get("SITE_NAME", "The Essay Review")
 # Absolute links in emails (there is no request to build them from when mail is sent).
-SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000" if DEBUG else "")
+# In development it follows PORT (`PORT=8080 make run`), so links in reply emails work.
+SITE_URL = os.environ.get(
+    "SITE_URL", f"http://localhost:{os.environ.get('PORT', '8000')}" if DEBUG else ""
+).rstrip("/")
 if not DEBUG and not SITE_URL.startswith(("https://", "http://")):
     raise ImproperlyConfigured(
         "DEBUG is off: set SITE_URL to the site's address, e.g. https://blog.example.org "
@@ -275,7 +280,10 @@ PERIODIC_TASKS = {
     "comments.tasks.send_moderator_digests": 300,
     "articles.tasks.render_missing_renditions": 600,
 }
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+# Mail comes from the site by name, at its own host: "The Essay Review <noreply@blog.example.org>".
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or formataddr(
+    (SITE_NAME, f"noreply@{urlsplit(SITE_URL).hostname or 'localhost'}")
+)
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 AUTH_PASSWORD_VALIDATORS = [

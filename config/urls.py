@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from articles.sitemaps import SITEMAPS
 from articles.views import RobotsView
+from config.views import favicon
 from core.edge.pages import cached_page
 
 admin.site.site_header = f"{settings.SITE_NAME} — editors"
@@ -29,6 +30,7 @@ urlpatterns = [
     path(
         "robots.txt", cached_page(RobotsView.as_view(), params=(), keys=("robots",)), name="robots"
     ),
+    path("favicon.ico", favicon, name="favicon"),
     path("", include("articles.urls")),
     path("", include("comments.urls")),
 ]

@@ -1,8 +1,10 @@
 import sys
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.views.decorators.cache import cache_control
 from django.views.defaults import server_error as default_server_error
 
 RETRY_AFTER_SECONDS = 30
@@ -21,3 +23,9 @@ def server_error(request, *args, **kwargs):
         response["Cache-Control"] = "no-store"
         return response
     return default_server_error(request, *args, **kwargs)
+
+
+@cache_control(public=True, max_age=86400)
+def favicon(request):
+    """Browsers and feed readers ask for /favicon.ico; the icon itself is a static file."""
+    return HttpResponsePermanentRedirect(static("favicon.ico"))

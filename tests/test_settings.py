@@ -11,12 +11,12 @@ ROOT = Path(__file__).resolve().parent.parent
 SETUP = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
 
 
-def run_django(**env):
-    unset = {"SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL"}
+def run_django(code=SETUP, **env):
+    unset = {"SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL", "PORT", "DEFAULT_FROM_EMAIL"}
     clean = {k: v for k, v in os.environ.items() if k not in unset}
     clean.update(env, DJANGO_SETTINGS_MODULE="config.settings")
     return subprocess.run(
-        [sys.executable, "-c", SETUP], cwd=ROOT, env=clean, capture_output=True, text=True
+        [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True
     )
 
 
@@ -49,6 +49,37 @@ def test_production_starts_with_real_settings():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def read_settings(names, **env):
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        f"print('|'.join(str(getattr(settings, n)) for n in {names!r}))"
+    )
+    result = run_django(code, **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().split("|")
+
+
+def test_development_links_follow_the_port_the_site_is_served_on():
+    """`PORT=8080 make run`: reply emails must link to :8080, not to a dead :8000."""
+    assert read_settings(["SITE_URL"], PORT="8080") == ["http://localhost:8080"]
+    assert read_settings(["SITE_URL"]) == ["http://localhost:8000"]
+
+
+def test_mail_is_sent_by_the_site_at_its_own_host():
+    production = {
+        "DEBUG": "0",
+        "SECRET_KEY": "k" * 50,
+        "ALLOWED_HOSTS": "blog.example.org",
+        "SITE_URL": "https://blog.example.org/",
+        "SITE_NAME": "Notes, Essays",
+    }
+    sender, site_url = read_settings(["DEFAULT_FROM_EMAIL", "SITE_URL"], **production)
+    assert sender == '"Notes, Essays" <noreply@blog.example.org>'
+    assert site_url == "https://blog.example.org"
+    chosen = read_settings(["DEFAULT_FROM_EMAIL"], **production, DEFAULT_FROM_EMAIL="ed@x.org")
+    assert chosen == ["ed@x.org"]
 
 
 def test_postgres_url_uses_persistent_connections():

@@ -184,7 +184,7 @@ def test_body_image_syntax_emits_responsive_picture_markup(client, picture):
     html = client.get(article.get_absolute_url()).text
     webp = ", ".join(f"/media/{picture.renditions[w]['webp']} {w}w" for w in ("480", "960", "1200"))
     jpeg = ", ".join(f"/media/{picture.renditions[w]['jpeg']} {w}w" for w in ("480", "960", "1200"))
-    sizes = "(min-width: 44rem) 42rem, 100vw"
+    sizes = "(min-width: 36rem) 34rem, 100vw"
     assert f'<source type="image/webp" srcset="{webp}" sizes="{sizes}">' in html
     assert f'srcset="{jpeg}" sizes="{sizes}" width="1200" height="800"' in html
     assert 'alt="A navy square" loading="lazy" decoding="async"' in html

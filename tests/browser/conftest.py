@@ -73,11 +73,7 @@ def watch(page):
     problems = []
     page.on(
         "console",
-        lambda msg: (
-            msg.type == "error"
-            and not msg.location.get("url", "").endswith("/favicon.ico")  # the admin has none
-            and problems.append(f"console: {msg.text} {msg.location}")
-        ),
+        lambda msg: msg.type == "error" and problems.append(f"console: {msg.text} {msg.location}"),
     )
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
     page.on(
@@ -91,9 +87,7 @@ def watch(page):
     page.on(
         "response",
         lambda response: (
-            response.status >= 400
-            and "/favicon" not in response.url
-            and problems.append(f"{response.status}: {response.url}")
+            response.status >= 400 and problems.append(f"{response.status}: {response.url}")
         ),
     )
     yield problems

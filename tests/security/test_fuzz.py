@@ -165,8 +165,7 @@ class ExecutableContent(HTMLParser):
             if name.startswith("on"):
                 self.found.append(f"{tag}[{name}]")
             if (
-                tag != "link"  # our own data: favicon
-                and name in {"href", "src", "action", "formaction"}
+                name in {"href", "src", "action", "formaction"}
                 and value
                 and value.strip().lower().startswith(("javascript:", "data:", "vbscript:"))
             ):
