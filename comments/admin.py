@@ -1,16 +1,17 @@
-"""The moderation queue: the comment admin opens on pending comments, newest first."""
+"""The moderation queue: the comment admin opens on pending comments, newest first.
+
+Its list is the moderation desk (comments/desk.py): one card per comment, one click per action.
+"""
 
 from functools import partial
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
 from django.utils.functional import cached_property
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -19,12 +20,11 @@ from django.views.decorators.http import require_POST
 
 from articles.models import Article
 
-from . import services, spam
+from . import desk, services, spam
 from .admin_notices import notice_preference_view
 from .models import BlocklistEntry, Comment, ModerationAction
 
 Status = Comment.Status
-ONE_CLICK = [(Status.APPROVED, "Approve"), (Status.SPAM, "Spam")]
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -124,13 +124,12 @@ class ModerationActionInline(admin.TabularInline):
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = [
-        "excerpt", "article_link", "author_name", "author_email", "website", "ip_address",
-        "created_at", "status", "why_held", "one_click",
-    ]  # fmt: skip
+    # The list renders as cards (templates/admin/comments/comment/_desk.html); these columns
+    # only give the changelist its links and sort keys.
+    list_display = ["excerpt", "author_name", "created_at", "status"]
     list_filter = [StatusFilter, ArticleFilter, "created_at", ReasonFilter]
     search_fields = ["author_name", "author_email", "ip_address", "text"]
-    list_select_related = ["article"]
+    list_select_related = ["article", "parent", "in_reply_to"]
     ordering = ["-created_at", "-id"]
     # At a million comments: no COUNT(*) of the whole table, no list of every essay.
     show_full_result_count = False
@@ -155,32 +154,19 @@ class CommentAdmin(admin.ModelAdmin):
     def excerpt(self, obj):
         return Truncator(obj.text).chars(120)
 
-    @admin.display(description="Essay", ordering="article__title")
-    def article_link(self, obj):
-        return format_html('<a href="{}">{}</a>', obj.article.get_absolute_url(), obj.article)
-
-    @admin.display(description="Website")
-    def website(self, obj):
-        return obj.author_url or "—"
-
     @admin.display(description="Why held")
     def why_held(self, obj):
         if not obj.reasons:
             return "—"
         return format_html_join(mark_safe("<br>"), "{}", ((r,) for r in obj.reasons))
 
-    @admin.display(description="Moderate")
-    def one_click(self, obj):
-        # Buttons submit the surrounding changelist form (with its CSRF token) to our own URL.
-        return format_html_join(
-            " ",
-            '<button type="submit" class="button" formaction="{}">{}</button>',
-            (
-                (reverse("admin:comments_comment_moderate", args=[obj.pk, status]), label)
-                for status, label in ONE_CLICK
-                if obj.status != status
-            ),
-        )
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"title": "Moderate comments", **(extra_context or {})}
+        response = super().changelist_view(request, extra_context)
+        context = getattr(response, "context_data", None) or {}
+        if "cl" in context:  # not on the redirect after a bulk action
+            context["cards"] = desk.build_cards(context["cl"].result_list)
+        return response
 
     def get_urls(self):
         moderate = self.admin_site.admin_view(require_POST(self.moderate_view))
@@ -192,9 +178,30 @@ class CommentAdmin(admin.ModelAdmin):
         ]
 
     def moderate_view(self, request, pk, status):
-        if not self.has_change_permission(request) or status not in Status.values:
-            raise PermissionDenied
-        comment = get_object_or_404(Comment, pk=pk)
+        """One comment to one status: a redirect back with a message, or JSON for the desk."""
+        as_json = desk.wants_json(request)
+        if not self.has_change_permission(request):
+            return desk.refuse(as_json, 403, "You may not moderate comments.")
+        if status not in Status.values:
+            return desk.refuse(as_json, 400, f"Unknown status: {status}.")
+        comment = Comment.objects.filter(pk=pk).first()
+        if comment is None:
+            return desk.refuse(as_json, 404, "No such comment.")
+        previous = comment.status
+        if as_json:
+            changed = services.moderate_comments(
+                comments=[comment], status=status, moderator=request.user
+            )
+            return JsonResponse(
+                {
+                    "comment": comment.pk,
+                    "status": status,
+                    "label": Status(status).label,
+                    "previous": previous,
+                    "changed": bool(changed),
+                    "message": desk.announcement(comment, status, previous),
+                }
+            )
         self.moderate(request, [comment], status)
         back = request.META.get("HTTP_REFERER", "")
         if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):

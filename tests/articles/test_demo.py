@@ -1,6 +1,8 @@
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article, Author, Section, Topic
@@ -49,13 +51,28 @@ def test_demo_editor_is_created_once_and_only_in_development(settings, capsys):
     first = capsys.readouterr().out
     call_command("create_demo_editor")
     second = capsys.readouterr().out
-    assert "password" in first and "already exists" in second
+    assert "password" in first and "write essays and moderate comments" in first
+    assert "already exists" in second
     editor = get_user_model().objects.get(username="editor")
     assert editor.is_staff and not editor.is_superuser
-    assert editor.groups.filter(name="Editors").exists()
+    assert set(editor.groups.values_list("name", flat=True)) == {"Editors", "Moderators"}
+    client = Client()
+    client.force_login(editor)
+    assert client.get(reverse("admin:articles_article_changelist")).status_code == 200
+    assert client.get(reverse("admin:comments_comment_changelist")).status_code == 200
 
     settings.DEBUG = False
     get_user_model().objects.all().delete()
     with pytest.raises(CommandError):
         call_command("create_demo_editor")
     assert not get_user_model().objects.exists()
+
+
+def test_a_demo_editor_from_an_older_run_can_moderate_too(settings, capsys):
+    settings.DEBUG = True
+    older = get_user_model().objects.create_user("editor", password="old-pass-1", is_staff=True)
+    older.groups.add(Group.objects.get(name="Editors"))
+    call_command("create_demo_editor")
+    assert "already exists" in capsys.readouterr().out
+    assert set(older.groups.values_list("name", flat=True)) == {"Editors", "Moderators"}
+    assert older.check_password("old-pass-1")  # its password is left alone

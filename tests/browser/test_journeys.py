@@ -105,12 +105,12 @@ def test_a_moderator_works_the_queue(site, page, browser, watch):
     page.locator(".pending-comments a").click()
     held = page.locator("tr", has_text="What happens to deliveries?")
     expect(held).to_contain_text("Held for review (site policy)")
-    held.get_by_role("button", name="Approve").click()
-    expect(page.locator(".messagelist")).to_contain_text("1 comment marked approved")
+    held.get_by_role("button", name="Approve").click()  # the desk posts it without a reload
+    expect(page.locator("#desk-live")).to_contain_text("Approved comment by")
     page.locator("tr", has_text="Demand response sounds modest").get_by_role(
         "button", name="Spam"
     ).click()
-    expect(page.locator(".messagelist")).to_contain_text("1 comment marked spam")
+    expect(page.locator("#desk-live")).to_contain_text("Marked comment by Sam Okoro as spam")
 
     reader = browser.new_context().new_page()
     reader.goto(site.url + ESSAY)
