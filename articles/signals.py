@@ -6,7 +6,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from core.edge import purge
 
 from . import edge
-from .search import refresh_search_vectors
+from .search import refresh_search_vectors, remove_from_index
 
 
 def article_saved(sender, instance, raw=False, **kwargs):
@@ -20,6 +20,7 @@ def article_saved(sender, instance, raw=False, **kwargs):
 
 def article_deleted(sender, instance, **kwargs):
     pk = instance.pk  # every page that showed it carries essay-ID
+    remove_from_index([pk])
     purge.changed(f"essay-{pk}", f"comments-{pk}", *edge.EVERY_LIST)
 
 

@@ -182,7 +182,7 @@ def social_image(request, slug):
 
 
 class SearchView(ArticleListView):
-    """/search/?q=… — ranked full-text search on PostgreSQL, a simple match on SQLite."""
+    """/search/?q=… — ranked full-text search (PostgreSQL vectors, SQLite FTS5: search.py)."""
 
     template_name = "articles/search.html"
     paginator_class = Paginator  # readers want to know how many essays matched

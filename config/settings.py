@@ -330,7 +330,9 @@ IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", "40000000"))
 ADMIN_MAX_BODY_MB = int(os.environ.get("ADMIN_MAX_BODY_MB", str(IMAGE_MAX_UPLOAD_MB + 1)))
 REQUEST_MAX_BODY_KB = int(os.environ.get("REQUEST_MAX_BODY_KB", "64"))
 IMAGE_RENDITION_WIDTHS = (480, 960, 1600)
-# Text-search configuration (PostgreSQL): stemming language of the essays.
+# Text-search configuration (PostgreSQL): stemming language of the essays. Searches use a copy
+# of it that also folds accents (articles/search.py CONFIG, made by migration 0016); after
+# changing it run `manage.py rebuild_search_index`. SQLite's FTS5 stems English (porter) always.
 SEARCH_CONFIG = os.environ.get("SEARCH_CONFIG", "english")
 # Feeds carry the whole essay (true) or the standfirst only (false).
 FEED_FULL_CONTENT = env_bool("FEED_FULL_CONTENT", False)

@@ -1,19 +1,26 @@
 from django.core.management.base import BaseCommand
 
 from articles.models import Article
-from articles.search import is_postgres, refresh_search_vectors
+from articles.search import prepare_rebuild, refresh_search_vectors
 
 
 class Command(BaseCommand):
-    help = "Recompute every essay's search vector (after changing SEARCH_CONFIG, for example)."
+    help = (
+        "Re-index every essay for search: the PostgreSQL text search configuration and vectors "
+        "(after changing SEARCH_CONFIG or installing unaccent), or SQLite's FTS5 table."
+    )
 
     def handle(self, *args, verbosity=1, **options):
-        if not is_postgres():
-            if verbosity:
-                self.stdout.write("Nothing to do: search vectors exist only on PostgreSQL.")
-            return
+        folded = prepare_rebuild()
         ids = list(Article.objects.values_list("pk", flat=True))
         for start in range(0, len(ids), 5000):
             refresh_search_vectors(ids[start : start + 5000])
         if verbosity:
-            self.stdout.write(self.style.SUCCESS(f"Search vectors rebuilt for {len(ids)} essays."))
+            self.stdout.write(self.style.SUCCESS(f"Search index rebuilt for {len(ids)} essays."))
+            if not folded:
+                self.stdout.write(
+                    self.style.WARNING(
+                        "Accents are not folded: the unaccent extension could not be created "
+                        "(as a superuser: CREATE EXTENSION unaccent; then run this again)."
+                    )
+                )
