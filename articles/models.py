@@ -274,6 +274,9 @@ class Article(models.Model):
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
+        # "Essay" wherever the admin names it: that is what the site and its README call them.
+        verbose_name = "essay"
+        verbose_name_plural = "essays"
         ordering = ["-published_at", "-id"]
         get_latest_by = "published_at"
         indexes = [

@@ -208,3 +208,53 @@ def test_anonymous_visitor_is_sent_to_the_login_page(client):
     response = client.get(reverse(CHANGELIST))
     assert response.status_code == 302
     assert reverse("admin:login") in response["Location"]
+
+
+def visible_text(html: str) -> str:
+    """The words on the page, without tags, scripts or URLs (paths keep "article")."""
+    import re
+
+    html = re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", html)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+@pytest.mark.parametrize(
+    "name, args",
+    [
+        ("admin:index", []),
+        ("admin:app_list", ["articles"]),
+        (CHANGELIST, []),
+        ("admin:articles_article_add", []),
+        ("admin:articles_article_recoverlist", []),
+    ],
+)
+def test_the_admin_calls_them_essays(editor_client, name, args):
+    make_article("Named")
+    text = visible_text(editor_client.get(reverse(name, args=args)).text)
+    assert "rticle" not in text, [line for line in text.splitlines() if "rticle" in line]
+    assert "ssay" in text
+
+
+def test_change_form_and_history_call_it_an_essay(editor_client):
+    article = make_article("Named")
+    for name in ["admin:articles_article_change", "admin:articles_article_history"]:
+        text = visible_text(editor_client.get(reverse(name, args=[article.pk])).text)
+        assert "rticle" not in text and "ssay" in text
+    change = editor_client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    assert "Change essay" in change.text and "Publishing" in change.text
+
+
+def test_changelist_puts_the_date_under_the_status_and_the_section_by_the_authors(editor_client):
+    make_article("Dated", section=make_section("Field Notes"), authors=[make_author("Inés")])
+    response = editor_client.get(reverse(CHANGELIST))
+    headers = [header["text"] for header in response.context["result_headers"]]
+    assert headers[1:] == ["headline", "Status", "Authors · section", "Pending comments", "On site"]
+    assert '<span class="when">' in response.text
+    assert 'Inés <span class="section">Field Notes</span>' in response.text
+
+
+def test_body_box_is_sized_for_an_essay(editor_client):
+    text = editor_client.get(reverse("admin:articles_article_add")).text
+    assert 'rows="30"' in text and 'class="essay-body-input"' in text
+    assert "css/editor.css" in text and "js/editor.js" in text
+    assert reverse("admin:articles_article_live_preview") in text

@@ -119,9 +119,10 @@ def test_typo_fix_does_not_bump_updated_but_a_significant_edit_does(editor_clien
 def test_every_admin_save_keeps_a_revision_and_an_editor_can_restore_one(editor_client):
     article = make_article("First title", body="First body.")
     make_comment(article)
-    editor_client.post(change_url(article), form_data(article))
+    seo = {"seo_title": "Kept SEO title"}  # a real change: an unchanged save is not kept
+    editor_client.post(change_url(article), form_data(article, **seo))
     editor_client.post(
-        change_url(article), form_data(article, title="Second title", body="Second body.")
+        change_url(article), form_data(article, title="Second title", body="Second body.", **seo)
     )
     versions = Version.objects.get_for_object(article)
     assert versions.count() == 2
@@ -209,3 +210,170 @@ def test_tampered_preview_posts_get_a_clear_answer(editor_client, overrides):
 def test_preview_of_an_unknown_essay_is_404(editor_client):
     url = reverse("admin:articles_article_preview", args=[999999])
     assert editor_client.post(url, {}).status_code == 404
+
+
+# What the preview banner says readers see, case by case.
+
+
+def banner(html: str) -> str:
+    start = html.index('class="alert alert-warning preview-banner"')
+    return " ".join(html[start : html.index("</div>", start)].split())
+
+
+def form_preview(client, article, **overrides):
+    url = reverse("admin:articles_article_preview", args=[article.pk])
+    response = client.post(url, form_data(article, **overrides))
+    assert response.status_code == 200
+    return banner(response.text)
+
+
+def test_banner_for_a_draft_says_readers_cannot_see_it(editor_client):
+    draft = make_article(status=Article.Status.DRAFT, published_at=None)
+    text = form_preview(editor_client, draft, body="Changed.")
+    assert "Readers cannot see this essay: it is a draft." in text
+    assert "These are your unsaved changes." in text
+    staff_view = banner(editor_client.get(draft.get_absolute_url()).text)
+    assert "Readers cannot see this essay: it is a draft." in staff_view
+    assert "unsaved" not in staff_view
+
+
+def test_banner_for_a_scheduled_essay_gives_the_time_readers_will_see_it(editor_client, settings):
+    settings.TIME_ZONE = "UTC"
+    when = timezone.now().replace(microsecond=0) + timedelta(days=3)
+    planned = make_article(published_at=when)
+    staff_view = banner(editor_client.get(planned.get_absolute_url()).text)
+    assert f'Readers will see this from <time datetime="{when.isoformat()}' in staff_view
+    assert f"{when:%-d %B %Y, %H:%M} UTC" in staff_view
+    text = form_preview(editor_client, planned, body="Changed.")
+    assert "Readers will see the saved version from" in text
+    assert "not these unsaved changes" in text
+
+
+def test_banner_for_a_live_essay_with_unsaved_changes(editor_client):
+    live = make_article()
+    text = form_preview(editor_client, live, body="Changed.")
+    assert "Readers see the published version, not these unsaved changes." in text
+    assert "cannot see" not in text  # the old banner said so of every essay
+
+
+def test_banner_for_a_live_essay_previewed_unchanged(editor_client):
+    live = make_article()
+    assert "This is what readers see." in form_preview(editor_client, live)
+
+
+def test_banner_for_a_new_essay(editor_client):
+    response = editor_client.post(reverse("admin:articles_article_preview"), form_data())
+    text = banner(response.text)
+    assert "Readers cannot see this essay: it has never been saved." in text
+
+
+# The live preview beside the body box.
+
+LIVE = "admin:articles_article_live_preview"
+
+
+def live_data(**overrides):
+    data = {"title": "A <b>headline</b>", "standfirst": "Stand", "body": "Some **bold** text."}
+    data.update(overrides)
+    return data
+
+
+def test_live_preview_renders_the_body_as_the_public_page_does(editor_client):
+    from articles.rendering import render_body
+
+    body = "## Part\n\nSome **bold** text.\n\n<script>alert(1)</script>"
+    response = editor_client.post(reverse(LIVE), live_data(body=body))
+    assert response.status_code == 200
+    html = response.json()["html"]
+    assert render_body(body, "markdown") in html
+    assert "<h2>Part</h2>" in html and "<strong>bold</strong>" in html
+    assert "<script>" not in html
+    assert "A &lt;b&gt;headline&lt;/b&gt;" in html  # the headline is text, not markup
+    assert response.json()["words"] == 4
+    assert "no-cache" in response["Cache-Control"]
+    assert not Article.objects.exists()
+
+
+def test_live_preview_of_an_html_body(editor_client):
+    body = '<p onclick="x()">Kept <em>markup</em></p><iframe src="//evil"></iframe>'
+    html = editor_client.post(reverse(LIVE), live_data(body=body, body_format="html")).json()
+    assert "<p>Kept <em>markup</em></p>" in html["html"] and "iframe" not in html["html"]
+
+
+def test_live_preview_refuses_anonymous_visitors(client, db):
+    response = client.post(reverse(LIVE), live_data())
+    assert response.status_code == 302 and reverse("admin:login") in response["Location"]
+
+
+def test_live_preview_refuses_staff_who_may_not_change_essays(client, db):
+    from django.contrib.auth import get_user_model
+
+    clerk = get_user_model().objects.create_user("clerk", password="pw-clerk-1", is_staff=True)
+    client.force_login(clerk)
+    assert client.post(reverse(LIVE), live_data()).status_code == 403
+
+
+def test_live_preview_is_post_only(editor_client):
+    assert editor_client.get(reverse(LIVE)).status_code == 405
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"title": "No body"},
+        live_data(body_format="rtf"),
+        live_data(title="x" * 201),
+        live_data(body="x" * 500_001),
+    ],
+)
+def test_live_preview_bad_input_is_400(editor_client, data):
+    response = editor_client.post(reverse(LIVE), data)
+    assert response.status_code == 400
+    assert "errors" in response.json()
+
+
+def test_live_preview_needs_the_csrf_token(client, db):
+    from django.test import Client
+
+    from tests.factories import make_editor
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(make_editor())
+    assert strict.post(reverse(LIVE), live_data()).status_code == 403
+
+
+# History: only real changes, named as an editor would name them.
+
+
+def test_an_unchanged_save_adds_no_revision_and_no_history_line(editor_client):
+    from django.contrib.admin.models import LogEntry
+
+    article = make_article()
+    editor_client.post(change_url(article), form_data(article, body="A real change."))
+    article.refresh_from_db()
+    versions, entries = Version.objects.get_for_object(article).count(), LogEntry.objects.count()
+    assert versions == 1
+
+    page = editor_client.get(change_url(article))
+    resubmitted = {**form_data(article), "seo_title": "", "seo_description": ""}
+    response = editor_client.post(change_url(article), resubmitted, follow=True)
+    assert "Nothing was changed, so nothing was saved." in response.text
+    assert Version.objects.get_for_object(article).count() == versions
+    assert LogEntry.objects.count() == entries
+    assert page.status_code == 200
+
+
+def test_history_names_an_added_author_by_name(editor_client):
+    article = make_article()
+    added = make_author("Tomás Okafor")
+    data = form_data(
+        article,
+        **{"bylines-TOTAL_FORMS": "2", "bylines-1-author": added.pk, "bylines-1-position": "1"},
+    )
+    editor_client.post(change_url(article), data)
+    newest = Version.objects.get_for_object(article).first()
+    assert newest.revision.comment == "Added author “Tomás Okafor”."
+    history = editor_client.get(reverse("admin:articles_article_history", args=[article.pk]))
+    assert "Added author “Tomás Okafor”." in history.text
+    assert " on " + article.title not in history.text

@@ -1,10 +1,12 @@
 """Both importers, with sample files the project wrote itself (tests/data/)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article, LegacyRedirect, Page, Section, Topic
 from comments.models import Comment
@@ -223,3 +225,70 @@ def test_a_saved_blog_page_footer_is_cut_off_whole(tmp_path):
     call_command("import_essay", str(path))
     article = Article.objects.get()
     assert article.body == "Body one.\n\nBody two."
+
+
+def test_plain_text_essay_with_date_authors_and_topics(client):
+    from articles.models import Author
+
+    existing = Author.objects.create(name="Inés Carvalho", slug="ines-carvalho")
+    Topic.objects.create(name="Water", slug="water")
+    call_command(
+        "import_essay", str(DATA / "essay.txt"), "--publish", "--date", "2019-03-04T08:30",
+        "--author", "inés carvalho", "--author", "Zoë Marchetti", "--topic", "WATER",
+        "--topic", "Money and banks", "--topic", "money-and-banks",
+    )  # fmt: skip
+    article = Article.objects.get()
+    assert article.is_live
+    local = timezone.localtime(article.published_at)
+    assert (local.year, local.month, local.day, local.hour, local.minute) == (2019, 3, 4, 8, 30)
+    assert article.author_list[0] == existing  # matched, whatever the case
+    assert [a.name for a in article.author_list] == ["Inés Carvalho", "Zoë Marchetti"]
+    assert sorted(t.name for t in article.topics.all()) == ["Money and banks", "Water"]
+    assert Author.objects.count() == 2 and Topic.objects.count() == 2
+    page = client.get(article.get_absolute_url()).text
+    assert "Zoë Marchetti" in page and "4 March 2019" in page
+
+
+def test_plain_text_essay_with_a_future_date_is_scheduled(client, capsys):
+    future = timezone.localtime() + timedelta(days=30)
+    call_command(
+        "import_essay", str(DATA / "essay.txt"), "--publish", "--date", f"{future:%Y-%m-%d}"
+    )
+    article = Article.objects.get()
+    assert article.is_scheduled and not article.is_live
+    assert "scheduled for" in capsys.readouterr().out
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
+def test_plain_text_essay_with_a_date_but_no_publish_stays_a_draft():
+    call_command("import_essay", str(DATA / "essay.txt"), "--date", "2020-01-02")
+    article = Article.objects.get()
+    assert article.status == Article.Status.DRAFT
+    assert timezone.localtime(article.published_at).date().isoformat() == "2020-01-02"
+
+
+def test_import_keeps_one_revision_with_the_whole_essay():
+    from reversion.models import Version
+
+    call_command("import_essay", str(DATA / "essay.txt"), "--topic", "Money")
+    article = Article.objects.get()
+    version = Version.objects.get_for_object(article).get()
+    assert version.field_dict["topics"] == [article.topics.get().pk]
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        (["--date", "next tuesday"], "is not a date"),
+        (["--date", "2025-13-01"], "is not a date"),
+        (["--date", "2025-02-30T10:00"], "is not a date"),
+        (["--author", "  "], "--author needs a name"),
+        (["--topic", ""], "--topic needs a name"),
+        (["--topic", "x" * 101], "too long"),
+    ],
+)
+def test_bad_import_options_get_a_clear_error(options, message):
+    with pytest.raises(CommandError, match=message) as error:
+        call_command("import_essay", str(DATA / "essay.txt"), *options)
+    assert "Traceback" not in str(error.value)
+    assert not Article.objects.exists()
