@@ -4,7 +4,8 @@ import unicodedata
 from django import forms
 from django.conf import settings
 from django.core import signing
-from django.core.validators import MaxLengthValidator, URLValidator
+from django.core.validators import URLValidator
+from django.forms.forms import NON_FIELD_ERRORS
 
 from core.validators import reject_line_breaks
 
@@ -46,6 +47,12 @@ def reject_control_characters(value: str) -> None:
             raise forms.ValidationError("This contains control characters; please remove them.")
 
 
+class WebsiteField(forms.URLField):
+    """A web address: http or https only, checked by one validator (so one error, not two)."""
+
+    default_validators = [URLValidator(schemes=["http", "https"])]
+
+
 class CommentForm(forms.Form):
     # Names (and addresses) are printed in emails to other readers and to moderators.
     name = forms.CharField(
@@ -56,15 +63,11 @@ class CommentForm(forms.Form):
         help_text="Never shown publicly.",
         validators=[reject_line_breaks, reject_control_characters],
     )
-    website = forms.URLField(
+    website = WebsiteField(
         required=False,
         max_length=200,
         assume_scheme="https",
-        validators=[
-            URLValidator(schemes=["http", "https"]),
-            reject_line_breaks,
-            reject_control_characters,
-        ],
+        validators=[reject_line_breaks, reject_control_characters],
     )
     text = forms.CharField(
         label="Comment",
@@ -89,13 +92,21 @@ class CommentForm(forms.Form):
         self.article = article
         limit = settings.COMMENTS_MAX_LENGTH
         # The length is checked in clean_text, after line endings become one character each.
+        # No maxlength attribute: the browser would cut a long paste silently; the server says
+        # how long it is instead, and comment-form.js counts as the reader types.
         self.max_length = limit
-        self.fields["text"].widget.attrs["maxlength"] = limit
         self.fields["text"].help_text = f"Plain text, up to {limit:,} characters."
         self.fields["parent"].queryset = article.comments.approved()
         self.fields["parent"].error_messages["invalid_choice"] = (
             "The comment you are replying to is not available for replies."
         )
+        for field in self.fields.values():
+            # Ours first: with one message per field (full_clean), "must be a single line"
+            # says more than the "Enter a valid email address." the same input also earns.
+            ours = [
+                v for v in field.validators if v in (reject_line_breaks, reject_control_characters)
+            ]
+            field.validators = ours + [v for v in field.validators if v not in ours]
         self.seconds_on_form = 0.0
         # Rendered by templates/comments/_form.html, not crispy-forms (5 ms of every essay page
         # against 0.3 ms, bench/cold_essay.py): a field added here must be added there.
@@ -122,6 +133,14 @@ class CommentForm(forms.Form):
             )
         return value
 
+    def full_clean(self):
+        super().full_clean()
+        # One message per field: several validators can trip over the same input (a line break
+        # in an email address fails two), and the first is the one to fix first.
+        for name, errors in (self._errors or {}).items():
+            if name != NON_FIELD_ERRORS:
+                del errors[1:]
+
     def clean(self):
         # Hidden fields have no place to show an error; show it above the form instead.
         if "parent" in self.errors:
@@ -132,7 +151,19 @@ class CommentForm(forms.Form):
         text = self.cleaned_data["text"].replace("\r\n", "\n").replace("\r", "\n")
         if not text.strip():
             raise forms.ValidationError("Please write a comment.")
-        MaxLengthValidator(self.max_length)(text)
+        if len(text) > self.max_length:
+            over = len(text) - self.max_length
+            raise forms.ValidationError(
+                "Your comment is %(length)d characters long; it can be at most %(limit)d "
+                "characters. Please shorten it by %(over)d character%(plural)s.",
+                code="max_length",
+                params={
+                    "length": len(text),
+                    "limit": self.max_length,
+                    "over": over,
+                    "plural": "" if over == 1 else "s",
+                },
+            )
         return text
 
     def clean_email(self):

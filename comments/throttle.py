@@ -6,9 +6,10 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import connection
 from django.utils import timezone
-from django_ratelimit.core import get_usage
+from django_ratelimit.core import _get_window, _make_cache_key, _split_rate, get_usage
 
 from core.cache import CacheUnavailable
 
@@ -39,19 +40,30 @@ def client_ip(request) -> str | None:
 
 
 UNLIMITED = {"count": 0, "limit": 1, "should_limit": False, "time_left": 0}
+GROUP = "comments.post"
+COUNTED = "_comment_rate_key"  # the counter this request added one to (see give_back)
+
+
+def rate_key(req) -> str:
+    return client_ip(req) or "unknown"
 
 
 def rate_usage(request, *, count: bool) -> dict:
     """The per-address comment allowance (django-ratelimit, counted in Django's cache).
 
-    With `count`, the counter is incremented atomically, so concurrent posts cannot all pass.
+    With `count`, the counter is incremented atomically, so concurrent posts cannot all pass;
+    the request remembers which counter it was, for give_back().
     If the cache is down, comments are still accepted (the other spam rules still apply).
     """
     try:
+        if count:
+            # The counter get_usage() is about to increment. Should its window end in between,
+            # give_back() lowers the old, expiring counter: harmless, just no refund.
+            setattr(request, COUNTED, counter_key(request))
         usage = get_usage(
             request,
-            group="comments.post",
-            key=lambda group, req: client_ip(req) or "unknown",
+            group=GROUP,
+            key=lambda group, req: rate_key(req),
             rate=settings.COMMENTS_RATE_LIMIT,
             method="POST",
             increment=count,
@@ -62,6 +74,37 @@ def rate_usage(request, *, count: bool) -> dict:
         logger.warning("Rate limit unavailable (cache down); not limiting", exc_info=True)
         return UNLIMITED
     return usage or UNLIMITED
+
+
+def counter_key(request) -> str:
+    """The cache key of this address's counter in the current window, as django-ratelimit
+    names it (its private helpers; tests/comments/test_retries.py fails if they change)."""
+    rate = settings.COMMENTS_RATE_LIMIT
+    value = rate_key(request)
+    window = _get_window(value, _split_rate(rate)[1])
+    return _make_cache_key(GROUP, window, rate, value, "POST")
+
+
+def give_back(request) -> None:
+    """Undo this request's count: its comment was not saved through no fault of the reader
+    (the database failed mid-save), so the retry must not be the one that is refused.
+
+    Only the counter this request incremented, once, and never below zero.
+    """
+    key = getattr(request, COUNTED, None)
+    if key is None:
+        return
+    delattr(request, COUNTED)
+    cache = caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")]
+    try:
+        if (cache.get(key) or 0) > 0:
+            cache.decr(key)
+    except ValueError:
+        pass  # gone meanwhile (expired): nothing to give back
+    except CacheUnavailable:
+        pass  # core.cache logs the outage, once; the limit is not applied while it lasts
+    except Exception:
+        logger.warning("Rate limit: could not give back a failed save's attempt", exc_info=True)
 
 
 def is_rate_limited(request) -> bool:

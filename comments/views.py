@@ -22,14 +22,21 @@ logger = logging.getLogger(__name__)
 SAVE_FAILED_RETRY_SECONDS = 5  # a database restart or failover; the reader just posts again
 
 
-def refusal(request, article, status: int, title: str, message: str, form=None):
-    """A page saying what happened; with `form`, the reader's comment is in it, ready to post."""
-    response = render(
-        request,
-        "comments/refused.html",
-        {"article": article, "title": title, "message": message, "comment_form": form},
-        status=status,
-    )
+def refusal(request, article, status: int, title: str, message: str, form=None, kept_text=""):
+    """A page saying what happened; with `form`, the reader's comment is in it, ready to post;
+    with `kept_text` (nowhere to post it), their text to copy."""
+    reply_to = None
+    if form is not None and form.initial.get("parent"):
+        reply_to = article.comments.approved().filter(pk=form.initial["parent"]).first()
+    context = {
+        "article": article,
+        "title": title,
+        "message": message,
+        "comment_form": form,
+        "reply_to": reply_to,
+        "kept_text": kept_text,
+    }
+    response = render(request, "comments/refused.html", context, status=status)
     if status == 429:
         response["Retry-After"] = str(throttle.rate_usage(request, count=False)["time_left"])
     elif status == 503:
@@ -43,7 +50,12 @@ def post_comment(request, slug):
     """Post/redirect/get. Drafts, scheduled and unknown essays are 404."""
     article = get_object_or_404(Article.objects.published(), slug=slug)
     if not article.comments_open:
-        return refusal(request, article, 403, "Comments are closed", "Comments are closed.")
+        # They may have closed while the reader was typing: hand the text back to keep.
+        text = request.POST.get("text", "").strip()
+        message = "Comments are closed."
+        if text:
+            message += " Your comment was not posted; it is below, to copy and keep."
+        return refusal(request, article, 403, "Comments are closed", message, kept_text=text)
     # Rate limit first, duplicate text last (in submit_comment's transaction): nothing a failed
     # or refused attempt did can block its retry.
     if throttle.is_rate_limited(request):
@@ -57,7 +69,10 @@ def post_comment(request, slug):
             article,
             400,
             "Form could not be checked",
-            "This comment form could not be verified. Please reload the essay and try again.",
+            "This comment form could not be verified (it may come from an old copy of the "
+            "page), so nothing was posted. Your comment is below in a fresh form: please "
+            "check it and post it again.",
+            form=kept_form(request, article),
         )
     if not valid:
         return render_article_with_form(request, slug, form)
@@ -79,6 +94,7 @@ def post_comment(request, slug):
         # transaction rolled back, so say so and hand the comment back. A database that stays
         # down fails this page too and gets the site's own 503.
         logger.warning("Comment not saved: database error", exc_info=True)
+        throttle.give_back(request)  # not the reader's doing: the retry must not be a 429
         return refusal(
             request,
             article,

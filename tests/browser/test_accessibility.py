@@ -22,7 +22,7 @@ def form_with_errors(page, site):
     page.evaluate("document.querySelector('.comment-form').noValidate = true")
     page.locator("#id_email").fill("wrong")
     page.get_by_role("button", name="Post comment").click()
-    expect(page.get_by_text("Enter a valid email address.")).to_be_visible()
+    expect(page.get_by_text("Enter a valid email address.", exact=True)).to_be_visible()
 
 
 @pytest.mark.parametrize(

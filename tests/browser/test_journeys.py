@@ -72,7 +72,7 @@ def test_a_form_error_keeps_the_typed_text(site, page, watch):
     page.locator("#id_text").fill("Please keep every word of this.")
     page.evaluate("document.querySelector('.comment-form').noValidate = true")
     page.get_by_role("button", name="Post comment").click()
-    expect(page.get_by_text("Enter a valid email address.")).to_be_visible()
+    expect(page.get_by_text("Enter a valid email address.", exact=True)).to_be_visible()
     expect(page.locator("#id_text")).to_have_value("Please keep every word of this.")
 
 

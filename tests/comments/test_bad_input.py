@@ -1,5 +1,7 @@
 """Bad input to the comment form gets a clear answer; nothing half-stored, never a 500."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -24,8 +26,8 @@ def article():
         ({"text": "   \n  "}, "This field is required."),
         ({"email": "nobody@"}, "Enter a valid email address."),
         ({"website": "javascript:alert(1)"}, "Enter a valid URL."),
-        ({"text": "x" * 5001}, "Ensure this value has at most 5000 characters"),
-        ({"text": "nul \x00 byte"}, "Null characters are not allowed."),
+        ({"text": "x" * 5001}, "Your comment is 5001 characters long; it can be at most 5000"),
+        ({"text": "nul \x00 byte"}, "control characters"),
         ({"name": "bell \x07"}, "control characters"),
         ({"name": "Zoë\r\nunsubscribe here: http://evil.example"}, "must be a single line"),
         ({"text": "escape \x1b[31m"}, "control characters"),
@@ -41,12 +43,59 @@ def test_invalid_fields_are_form_errors_and_store_nothing(client, article, overr
     assert not Comment.objects.exists()
 
 
-def test_text_limit_is_configurable(client, article, settings):
+def field_errors(html: str, field: str) -> list[str]:
+    """The messages shown next to one field (not those in the summary above the form)."""
+    block = re.search(rf'<div id="id_{field}_error" class="invalid-feedback">(.*?)</div>', html)
+    return re.findall(r"<strong>(.*?)</strong>", block[1]) if block else []
+
+
+def test_text_limit_is_configurable_and_says_how_long_the_text_is(client, article, settings):
     settings.COMMENTS_MAX_LENGTH = 20
     data = comment_data(article, text="This is longer than twenty characters")
     response = client.post(reverse("comments:post", args=[article.slug]), data)
-    assert "at most 20 characters" in response.text
-    assert 'maxlength="20"' in response.text
+    message = (
+        "Your comment is 37 characters long; it can be at most 20 characters. "
+        "Please shorten it by 17 characters."
+    )
+    assert field_errors(response.text, "text") == [message]
+    assert "This is longer than twenty characters</textarea>" in response.text  # all of it
+    textarea = re.search(r"<textarea [^>]*>", response.text)[0]
+    assert "maxlength" not in textarea  # the browser would cut a paste silently
+    assert 'data-max-length="20"' in textarea  # for the live count (comment-form.js)
+    assert "Plain text, up to 20 characters." in response.text
+
+
+def test_a_line_break_counts_as_one_character(client, article, settings):
+    settings.COMMENTS_MAX_LENGTH = 5
+    data = comment_data(article, text="ab\r\ncd")  # five characters as the reader sees them
+    response = client.post(reverse("comments:post", args=[article.slug]), data)
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("website", "javascript:alert(1)"),  # URLField's own check and the http(s) one
+        ("website", "ftp://example.org/\x07"),
+        ("name", "bell \x07\r\nsecond line"),
+        ("email", "zoë\x07@example.org\r\n"),
+        ("text", "nul \x00 byte " + "x" * 5000),
+    ],
+)
+def test_each_field_shows_one_message(client, article, field, value):
+    data = comment_data(article, **{field: value})
+    response = client.post(reverse("comments:post", args=[article.slug]), data)
+    assert response.status_code == 200 and not Comment.objects.exists()
+    assert len(field_errors(response.text, field)) == 1
+    summary = response.text[response.text.index('id="comment-errors"') :]
+    summary = summary[: summary.index("</ul>")]
+    assert summary.count(f'href="#id_{field}"') == 1
+
+
+def test_enter_a_valid_url_is_said_once(client, article):
+    data = comment_data(article, website="javascript:alert(1)")
+    response = client.post(reverse("comments:post", args=[article.slug]), data)
+    assert field_errors(response.text, "website") == ["Enter a valid URL."]
 
 
 def test_non_utf8_bytes_are_refused(client, article):

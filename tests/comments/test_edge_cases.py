@@ -1,12 +1,17 @@
 """Edge cases found in review: races, odd headers, deep replies, and honest notices."""
 
+import re
+from html import unescape
+
 import feedparser
 import pytest
 from django.core import mail
+from django.core.cache import cache
+from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 
-from comments import throttle
+from comments import notifications, throttle
 from comments.models import Comment
 from tests.factories import comment_data, make_article, make_comment
 
@@ -142,3 +147,96 @@ def test_no_comment_form_on_a_draft_preview(editor_client):
     draft = make_article(status=Article.Status.DRAFT, published_at=None)
     html = editor_client.get(draft.get_absolute_url()).text
     assert 'name="text"' not in html and "once the essay is published" in html
+
+
+def kept(html: str) -> dict:
+    """What a page's comment form holds, as the browser would post it again."""
+    start = html.index('<form method="post"')
+    form = html[start : html.index("</form>", start)]
+    fields = {
+        name: unescape(value)
+        for name, value in re.findall(r'<input type="[a-z]+" name="(\w+)" value="([^"]*)"', form)
+    }
+    box = re.search(r'<textarea name="text"[^>]*>\n?(.*?)</textarea>', form, re.S)
+    fields["text"] = unescape(box[1]) if box else ""
+    fields["notify_replies"] = "on" if 'id="id_notify_replies" checked' in form else ""
+    return fields
+
+
+TYPED = {
+    "name": "Ana Lima",
+    "email": "ana@example.org",
+    "website": "https://ana.example/a?b=1&c=2",
+    "text": "A long reply,\nwith <angle> & ampersands.",
+    "notify_replies": "on",
+}
+
+
+def test_a_429_keeps_everything_typed_and_its_repost_works(client, settings):
+    settings.COMMENTS_MODERATION = "approve_all"
+    settings.COMMENTS_RATE_LIMIT = "1/10m"
+    article = make_article()
+    top = make_comment(article, author_name="Marek")
+    assert post(client, article, text="The one allowed").status_code == 302
+    refused = post(client, article, parent=top.pk, **TYPED)
+    assert refused.status_code == 429
+    again = kept(refused.text)
+    assert {name: again[name] for name in TYPED} == TYPED
+    assert again["parent"] == str(top.pk) and "Replying to" in refused.text
+    assert 'id="comment-errors"' not in refused.text  # read from the top: what happened, first
+
+    cache.clear()  # the limit's window has passed
+    resent = client.post(reverse("comments:post", args=[article.slug]), again)
+    assert resent.status_code == 302
+    reply = Comment.objects.get(parent=top)
+    assert (reply.author_name, reply.author_email, reply.author_url, reply.text) == (
+        TYPED["name"],
+        TYPED["email"],
+        TYPED["website"],
+        TYPED["text"],
+    )
+    assert reply.notify_replies
+
+
+def fail_the_save(monkeypatch):
+    def connection_lost(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(notifications, "notify_moderators", connection_lost)  # after the INSERT
+
+
+def test_a_503_keeps_everything_typed(client, monkeypatch):
+    article = make_article()
+    fail_the_save(monkeypatch)
+    failed = post(client, article, **TYPED)
+    assert failed.status_code == 503 and not Comment.objects.exists()
+    again = kept(failed.text)
+    assert {name: again[name] for name in TYPED} == TYPED
+
+
+def test_a_save_that_failed_does_not_count_against_the_rate_limit(client, settings, monkeypatch):
+    settings.COMMENTS_RATE_LIMIT = "1/10m"
+    article = make_article()
+    with monkeypatch.context() as patch:
+        fail_the_save(patch)
+        for _ in range(3):  # the database keeps failing; the reader keeps trying
+            assert post(client, article, text="Third time lucky").status_code == 503
+    assert post(client, article, text="Third time lucky").status_code == 302
+    assert post(client, article, text="One more").status_code == 429  # the limit still holds
+
+
+def test_a_form_that_cannot_be_verified_keeps_the_text_in_a_fresh_form(client):
+    article = make_article()
+    refused = post(client, article, token="made-with-an-old-secret-key", **TYPED)
+    assert refused.status_code == 400
+    again = kept(refused.text)
+    assert again["text"] == TYPED["text"] and again["name"] == TYPED["name"]
+    assert client.post(reverse("comments:post", args=[article.slug]), again).status_code == 302
+
+
+def test_comments_closed_while_typing_hand_the_text_back(client):
+    article = make_article(allow_comments=False)
+    refused = post(client, article, text="Typed before it closed & <kept>")
+    assert refused.status_code == 403
+    assert "Typed before it closed &amp; &lt;kept&gt;</textarea>" in refused.text
+    assert "<form" not in refused.text[refused.text.index('id="post-comment"') :]

@@ -1,5 +1,7 @@
 """A reader posts a comment: post/redirect/get, their own pending comment, threads, closing."""
 
+import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -47,9 +49,8 @@ def test_form_error_keeps_what_was_typed_next_to_the_field(client):
     assert canonical in response.text
     assert 'value="not-an-email"' in response.text
     assert "Enter a valid email address." in response.text
-    assert response.text.index("Enter a valid email address.") > response.text.index(
-        'id="id_email"'
-    )
+    field = response.text.index('id="id_email"')
+    assert response.text.index("<strong>Enter a valid email address.</strong>", field) > field
 
 
 def test_logged_in_user_gets_name_and_email_filled_in(client):
@@ -203,3 +204,80 @@ def test_commenter_email_and_address_never_shown(client):
     ]:
         text = client.get(url).text
         assert "secret@example.org" not in text and "198.51.100.7" not in text
+
+
+def summary_of(html: str) -> str:
+    start = html.index('<div id="comment-errors"')
+    return html[start : html.index("</div>", start)]
+
+
+def test_a_refused_comment_returns_to_the_form_with_a_summary_of_what_to_fix(client):
+    article = make_article()
+    response = post(client, article, name="   ", website="javascript:alert(1)", text="Kept.")
+    assert response.status_code == 200 and not Comment.objects.exists()
+    post_url = reverse("comments:post", args=[article.slug])
+    # The browser shows the answer to a POST at the action's fragment: the form, not the top.
+    assert f'<form method="post" action="{post_url}#comment-errors"' in response.text
+    area = response.text[response.text.index('<div id="post-comment"') :]
+    summary = summary_of(area)
+    assert area.index('id="comment-errors"') < area.index("<form")  # at the top of the area
+    assert 'tabindex="-1"' in summary and 'role="alert"' in summary
+    assert "Your comment was not posted" in summary
+    assert '<a href="#id_name">Name: This field is required.</a>' in summary
+    assert '<a href="#id_website">Website: Enter a valid URL.</a>' in summary
+    assert 'href="#id_email"' not in summary and 'href="#id_text"' not in summary
+    # And each message is still next to its own field.
+    assert 'aria-describedby="id_name_error" dir="auto" id="id_name"' in area
+    assert '<div id="id_website_error" class="invalid-feedback">' in area
+
+
+def test_errors_of_the_whole_form_are_in_the_summary(client):
+    article = make_article()
+    gone = post(client, article, parent="999999", text="A reply to nothing")
+    assert "not available for replies" in summary_of(gone.text)
+    stale = post(client, article, seconds_ago=25 * 3600, text="Left open overnight")
+    assert "open for too long" in summary_of(stale.text)
+
+
+def test_a_page_without_errors_has_no_summary(client):
+    page = client.get(make_article().get_absolute_url())
+    assert 'id="comment-errors"' not in page.text
+    assert "comment-form.js" in page.text and "defer" in page.text
+
+
+def test_names_and_comments_show_in_their_own_direction(client):
+    article = make_article()
+    make_comment(article, author_name="سارة", text="هذا تعليق باللغة العربية")
+    html = client.get(article.get_absolute_url()).text
+    assert '<span class="comment-author" dir="auto">سارة</span>' in html
+    assert '<div class="comment-text" dir="auto"><p>هذا تعليق باللغة العربية</p></div>' in html
+    for field in ("name", "email", "website"):
+        assert re.search(rf'<input type="\w+" name="{field}"[^>]* dir="auto"', html)
+    assert re.search(r'<textarea name="text"[^>]* dir="auto"', html)
+
+
+def test_the_replying_to_name_shows_in_its_own_direction(client):
+    article = make_article()
+    top = make_comment(article, author_name="سارة")
+    page = client.get(article.get_absolute_url(), {"replyto": top.pk})
+    assert f'<a href="#c{top.pk}" dir="auto">سارة</a>' in page.text
+
+
+def test_the_anonymous_essay_page_is_the_same_for_everyone_and_remembers_no_one(
+    client, monkeypatch
+):
+    """Remembering a commenter is comment-form.js's job, in their browser: the server puts
+    nobody's details into an essay page, which is cached and shared."""
+    article = make_article()
+    details = {"name": "Ana Lima", "email": "ana@example.org", "website": "https://ana.example/"}
+    assert post(client, article, text="Remember me?", **details).status_code == 302
+    monkeypatch.setattr(time, "time", lambda: 1_900_000_000.0)  # the form's token is timed
+    first, second = (
+        Client().get(article.get_absolute_url()),
+        Client().get(article.get_absolute_url()),
+    )
+    assert first.content == second.content
+    for value in details.values():
+        assert value not in first.text
+    assert not re.search(r'<input type="(text|email|url)" name="\w+" value=', first.text)
+    assert not first.cookies

@@ -82,7 +82,9 @@ def test_a_429_keeps_the_readers_comment_ready_to_post_again(client, settings):
     assert "Too many comments" in refused.text
     assert kept_text(refused) == "Second thought,\nkept"
     assert 'value="Ana"' in refused.text and 'value="ana@ex.org"' in refused.text
-    assert f'action="{reverse("comments:post", args=[article.slug])}"' in refused.text
+    assert (
+        f'action="{reverse("comments:post", args=[article.slug])}#comment-errors"' in refused.text
+    )
 
     cache.clear()  # the limit's window has passed
     kept = refused.context["comment_form"]
