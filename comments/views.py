@@ -134,8 +134,9 @@ def kept_form(request, article) -> CommentForm:
     kept = ("name", "email", "website", "text")
     initial = {name: posted[name] for name in kept if name in posted}
     initial["notify_replies"] = bool(posted.get("notify_replies"))
-    if posted.get("parent", "").isdigit():
-        initial["parent"] = posted["parent"]
+    parent = posted.get("parent", "")
+    if parent.isascii() and parent.isdigit() and len(parent) <= 18:  # "²".isdigit() too
+        initial["parent"] = parent
     if article_of_token(posted.get("token", "")) == article.pk:
         initial["token"] = posted["token"]
     return CommentForm(article=article, user=request.user, initial=initial)

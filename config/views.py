@@ -1,7 +1,7 @@
 import sys
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.views.decorators.cache import cache_control
@@ -27,5 +27,9 @@ def server_error(request, *args, **kwargs):
 
 @cache_control(public=True, max_age=86400)
 def favicon(request):
-    """Browsers and feed readers ask for /favicon.ico; the icon itself is a static file."""
-    return HttpResponsePermanentRedirect(static("favicon.ico"))
+    """Browsers and feed readers ask for /favicon.ico; the icon itself is a static file.
+
+    Not a permanent redirect: browsers keep those for good, and the file's name changes with
+    its content (ManifestStaticFilesStorage).
+    """
+    return HttpResponseRedirect(static("favicon.ico"))

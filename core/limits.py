@@ -7,12 +7,13 @@ these keep the rule for a site reached without it.
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.template.loader import render_to_string
 
 
 def too_large() -> HttpResponse:
-    return HttpResponse(
-        "Request body too large.\n", status=413, content_type="text/plain; charset=utf-8"
-    )
+    """A page that says what happened, and how a commenter gets their text back (Back)."""
+    limit = f"{settings.COMMENTS_MAX_LENGTH:,}"
+    return HttpResponse(render_to_string("413.html", {"comment_limit": limit}), status=413)
 
 
 def body_length(request) -> int:

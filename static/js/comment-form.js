@@ -56,29 +56,52 @@
     var box = form.querySelector("textarea[data-max-length]");
     var limit = box && parseInt(box.getAttribute("data-max-length"), 10);
     if (!limit) { return; }
+    // The visible count follows every keystroke; screen readers hear it through the box's
+    // description, and the live region below speaks only when a threshold is crossed.
     var count = document.createElement("div");
     count.id = box.id + "_count";
     count.className = "form-text char-count";
-    count.setAttribute("aria-live", "polite");
+    var spoken = document.createElement("div");
+    spoken.className = "visually-hidden";
+    spoken.setAttribute("aria-live", "polite");
     var help = document.getElementById(box.id + "_helptext");
     (help || box).insertAdjacentElement("afterend", count);
+    count.insertAdjacentElement("afterend", spoken);
     var described = box.getAttribute("aria-describedby");
     box.setAttribute("aria-describedby", (described ? described + " " : "") + count.id);
+    var stage = "";
+
+    function length() {
+      return Array.from(box.value).length;  // code points, as the server counts them
+    }
 
     function update() {
-      // Code points, as the server counts them (an emoji is one character, not two).
-      var length = Array.from(box.value).length;
-      var over = length > limit;
+      var used = length();
+      var over = used > limit;
       count.classList.toggle("is-over", over);
-      if (length < limit * SHOW_FROM) {
+      var now = over ? "over" : used >= limit * 0.95 ? "close" : used >= limit * SHOW_FROM ? "near" : "";
+      if (!now) {
         count.textContent = "";
       } else if (over) {
-        count.textContent = "You have " + plural(length - limit, "character") + " too many.";
+        count.textContent = "You have " + plural(used - limit, "character") + " too many.";
       } else {
-        count.textContent = "You have " + plural(limit - length, "character") + " left.";
+        count.textContent = "You have " + plural(limit - used, "character") + " left.";
+      }
+      if (now !== stage) {
+        spoken.textContent = count.textContent;
+        stage = now;
       }
     }
     box.addEventListener("input", update);
+    // Too long: say so here and keep the text, rather than send what the server will refuse
+    // (or, far over, what the front door refuses with a bare 413).
+    form.addEventListener("submit", function (event) {
+      if (length() <= limit) { return; }
+      event.preventDefault();
+      update();
+      spoken.textContent = count.textContent + " Please shorten your comment.";
+      box.focus();
+    });
     update();
   }
 

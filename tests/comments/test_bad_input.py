@@ -33,6 +33,8 @@ def article():
         ({"text": "escape \x1b[31m"}, "control characters"),
         ({"parent": "abc"}, "not available for replies"),
         ({"parent": "999999"}, "not available for replies"),
+        ({"parent": "²"}, "not available for replies"),
+        ({"parent": "9" * 30}, "not available for replies"),
     ],
 )
 def test_invalid_fields_are_form_errors_and_store_nothing(client, article, overrides, error):
@@ -40,6 +42,16 @@ def test_invalid_fields_are_form_errors_and_store_nothing(client, article, overr
     response = client.post(reverse("comments:post", args=[article.slug]), data)
     assert response.status_code == 200
     assert error in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.parametrize("parent", ["²", "9" * 30, "-1"])
+def test_a_refusal_page_survives_any_reply_target(client, article, parent):
+    """The 400 page hands the comment back, reply target included: never a 500 over it."""
+    data = comment_data(article, parent=parent, token="altered")
+    response = client.post(reverse("comments:post", args=[article.slug]), data)
+    assert response.status_code == 400
+    assert data["text"] in response.content.decode()
     assert not Comment.objects.exists()
 
 

@@ -36,6 +36,9 @@ def test_an_800_megabyte_anonymous_post_is_refused_unread(client):
     article = make_article()
     response = post_claiming(client, reverse("comments:post", args=[article.slug]), 800 * MB)
     assert response.status_code == 413
+    # A page that tells a commenter how to get their text back, not a bare status.
+    page = response.content.decode()
+    assert "Back button" in page and "5,000 characters" in page
     assert not Comment.objects.exists()
 
 
