@@ -154,13 +154,13 @@ class CommentForm(forms.Form):
         if len(text) > self.max_length:
             over = len(text) - self.max_length
             raise forms.ValidationError(
-                "Your comment is %(length)d characters long; it can be at most %(limit)d "
-                "characters. Please shorten it by %(over)d character%(plural)s.",
+                "Your comment is %(length)s characters long; it can be at most %(limit)s "
+                "characters. Please shorten it by %(over)s character%(plural)s.",
                 code="max_length",
-                params={
-                    "length": len(text),
-                    "limit": self.max_length,
-                    "over": over,
+                params={  # "5,000", as the help text and the page's live count write it
+                    "length": f"{len(text):,}",
+                    "limit": f"{self.max_length:,}",
+                    "over": f"{over:,}",
                     "plural": "" if over == 1 else "s",
                 },
             )

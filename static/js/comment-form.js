@@ -72,7 +72,9 @@
     var stage = "";
 
     function length() {
-      return Array.from(box.value).length;  // code points, as the server counts them
+      // As the server counts: code points (an emoji is one), a line break one, the spaces
+      // around the text left out (the form strips them).
+      return Array.from(box.value.replace(/\r\n?/g, "\n").trim()).length;
     }
 
     function update() {

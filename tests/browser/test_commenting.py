@@ -179,6 +179,8 @@ def test_the_comment_box_counts_near_its_limit_and_never_cuts(site, reader, sett
         expect(count).to_have_text("")  # below 80 %: no count
         box.fill("x" * 45 + "🙂")  # one character, as the server counts it
         expect(count).to_have_text("You have 4 characters left.")
+        box.fill("x" * 50 + "  \n ")  # the server strips the spaces around the text
+        expect(count).to_have_text("You have 0 characters left.")
         box.fill("x" * 51)
     else:
         assert count.count() == 0

@@ -26,7 +26,7 @@ def article():
         ({"text": "   \n  "}, "This field is required."),
         ({"email": "nobody@"}, "Enter a valid email address."),
         ({"website": "javascript:alert(1)"}, "Enter a valid URL."),
-        ({"text": "x" * 5001}, "Your comment is 5001 characters long; it can be at most 5000"),
+        ({"text": "x" * 5001}, "Your comment is 5,001 characters long; it can be at most 5,000"),
         ({"text": "nul \x00 byte"}, "control characters"),
         ({"name": "bell \x07"}, "control characters"),
         ({"name": "Zoë\r\nunsubscribe here: http://evil.example"}, "must be a single line"),
