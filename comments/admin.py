@@ -7,7 +7,7 @@ from functools import partial
 
 from django.contrib import admin, messages
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import connection, transaction
 from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
 from django.utils.functional import cached_property
@@ -124,8 +124,9 @@ class ModerationActionInline(admin.TabularInline):
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    # The list renders as cards (templates/admin/comments/comment/_desk.html); these columns
-    # only give the changelist its links and sort keys.
+    # The list renders as cards (templates/admin/comments/comment/_desk.html), so these columns
+    # are never shown; they only name what the changelist's `?o=` parameter may sort by
+    # (author, date, status), which no link on the desk offers.
     list_display = ["excerpt", "author_name", "created_at", "status"]
     list_filter = [StatusFilter, ArticleFilter, "created_at", ReasonFilter]
     search_fields = ["author_name", "author_email", "ip_address", "text"]
@@ -161,7 +162,13 @@ class CommentAdmin(admin.ModelAdmin):
         return format_html_join(mark_safe("<br>"), "{}", ((r,) for r in obj.reasons))
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {"title": "Moderate comments", **(extra_context or {})}
+        extra_context = {
+            "title": "Moderate comments",
+            # Staff who may only view comments get the cards without buttons or shortcuts.
+            "can_moderate": self.has_change_permission(request),
+            "shortcuts": desk.SHORTCUTS,
+            **(extra_context or {}),
+        }
         response = super().changelist_view(request, extra_context)
         context = getattr(response, "context_data", None) or {}
         if "cl" in context:  # not on the redirect after a bulk action
@@ -184,25 +191,34 @@ class CommentAdmin(admin.ModelAdmin):
             return desk.refuse(as_json, 403, "You may not moderate comments.")
         if status not in Status.values:
             return desk.refuse(as_json, 400, f"Unknown status: {status}.")
-        comment = Comment.objects.filter(pk=pk).first()
-        if comment is None:
-            return desk.refuse(as_json, 404, "No such comment.")
-        previous = comment.status
-        if as_json:
-            changed = services.moderate_comments(
-                comments=[comment], status=status, moderator=request.user
+        with transaction.atomic():
+            # The row is locked before its status is read (moderate_comments takes the same
+            # lock again): with two moderators at once, `previous` is the status this request
+            # replaced, which is what undo must put back.
+            comment = Comment.objects.select_for_update().filter(pk=pk).first()
+            if comment is None:
+                return desk.refuse(as_json, 404, "No such comment.")
+            if not as_json:
+                self.moderate(request, [comment], status)
+                return self.back_to_queue(request)
+            previous = comment.status
+            changed = bool(
+                services.moderate_comments(
+                    comments=[comment], status=status, moderator=request.user
+                )
             )
-            return JsonResponse(
-                {
-                    "comment": comment.pk,
-                    "status": status,
-                    "label": Status(status).label,
-                    "previous": previous,
-                    "changed": bool(changed),
-                    "message": desk.announcement(comment, status, previous),
-                }
-            )
-        self.moderate(request, [comment], status)
+        return JsonResponse(
+            {
+                "comment": comment.pk,
+                "status": status,
+                "label": Status(status).label,
+                "previous": previous,
+                "changed": changed,
+                "message": desk.announcement(comment, status, changed=changed),
+            }
+        )
+
+    def back_to_queue(self, request):
         back = request.META.get("HTTP_REFERER", "")
         if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
             back = reverse("admin:comments_comment_changelist")

@@ -26,6 +26,8 @@ ACTIONS = [
     (Status.PENDING, "Back to pending", "", "Put comment by {name} back to pending."),
 ]
 DONE = {status: done for status, _, _, done in ACTIONS}
+# The key legend above the cards: (key, what it does), from ACTIONS like the buttons' keys.
+SHORTCUTS = [(key, label.lower()) for _, label, key, _ in ACTIONS if key]
 HISTORY_STATUSES = [Status.APPROVED, Status.SPAM, Status.REMOVED]
 # Reasons that sent a comment straight to spam, rather than holding it for a look.
 SPAM_REASONS = (spam.HONEYPOT, spam.BLOCKLIST)
@@ -51,6 +53,14 @@ class Card:
     chips: list[tuple[str, bool]]  # (reason, sent straight to spam)
     buttons: list[dict]
 
+    @property
+    def histories(self) -> list[tuple[str, History | None, str]]:
+        """(label, history, what to say without that address), one per line of the card."""
+        return [
+            ("This email", self.email_history, "no email"),
+            ("This IP", self.ip_history, "unknown"),
+        ]
+
 
 def histories(counts_query, key: str) -> dict[str, History]:
     found: dict[str, History] = {}
@@ -62,8 +72,9 @@ def histories(counts_query, key: str) -> dict[str, History]:
 def build_cards(comments) -> list[Card]:
     """One card per comment of the page, in two queries whatever the page size.
 
-    Each history is counted over every comment with that email address (or IP address), the
-    shown one included, grouped by status.
+    Each history counts, by status, every comment with that email address (or IP address) that
+    a moderator has approved, marked spam or removed. Pending comments are not counted, so a
+    pending card's own comment is not in its history; an approved, spam or removed one's is.
     """
     comments = list(comments)
     emails = {c.author_email for c in comments if c.author_email}
@@ -118,8 +129,9 @@ def wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def announcement(comment: Comment, status: str, previous: str) -> str:
-    if status == previous:
+def announcement(comment: Comment, status: str, *, changed: bool) -> str:
+    """What the status line says was done; `changed` is whether the locked row moved."""
+    if not changed:
         return f"Comment by {comment.author_name} was already {Status(status).label.lower()}."
     return DONE[status].format(name=comment.author_name)
 

@@ -1,8 +1,11 @@
 """The moderation desk in Chromium: it fits the screen, works from the keyboard and without JS."""
 
+import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -43,10 +46,10 @@ def queued(site):
     return comments
 
 
-def open_queue(page, site):
+def open_queue(page, site, username="moderator"):
     """Log in on the way to the queue: the login page sends the moderator straight there."""
     page.goto(site.url + QUEUE)
-    page.get_by_label("Username").fill("moderator")
+    page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill("browser-pass-1")
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Moderate comments")
@@ -133,3 +136,75 @@ def test_with_javascript_off_approve_is_a_plain_form_submission(site, queued, br
     assert Comment.objects.get(author_name="Ada").status == "approved"
     expect(page.locator(".desk-card").first).to_contain_text("Ben")  # the queue moved on
     context.close()
+
+
+def test_a_then_u_at_once_undoes_the_approval_still_on_its_way(site, queued, page, watch):
+    open_queue(page, site)
+    held = []  # the approval's request, kept waiting until u has been pressed
+    page.route("**/moderate/approved/", lambda route: held.append(route))
+    ada = page.locator(".desk-card").first
+    page.keyboard.press("j")
+    page.keyboard.press("a")
+    expect(ada).to_have_attribute("aria-busy", "true")
+    for _ in range(200):
+        if held:
+            break
+        page.wait_for_timeout(25)
+    assert held, "the approval was never sent"
+    page.keyboard.press("u")
+    held[0].continue_()
+    expect(page.locator("#desk-live")).to_have_text("Undone: the comment by Ada is pending again.")
+    expect(ada).not_to_have_attribute("aria-busy", "true")
+    expect(ada).to_be_focused()
+    ada_comment = Comment.objects.get(author_name="Ada")
+    assert ada_comment.status == "pending"
+    assert sorted(ada_comment.actions.values_list("status", flat=True)) == ["approved", "pending"]
+
+
+def test_keys_with_a_modifier_or_mid_composition_do_nothing(site, queued, page, watch):
+    open_queue(page, site)
+    page.keyboard.press("j")
+    ada = page.locator(".desk-card").first
+    expect(ada).to_be_focused()
+    for combo in ["Shift+A", "Shift+S", "Alt+a", "Meta+r"]:
+        page.keyboard.press(combo)
+    ada.dispatch_event("keydown", {"key": "a", "isComposing": True})  # an input method's key
+    expect(ada).to_be_focused()
+    page.keyboard.press("r")  # still on Ada's card: none of the keys above moved on
+    expect(page.locator("#desk-live")).to_have_text("Removed comment by Ada. Press u to undo.")
+    assert Comment.objects.get(author_name="Ada").status == "removed"
+    others = Comment.objects.filter(author_name__in=["Ben", "Cai", "Dee", "Eve"])
+    assert set(others.values_list("status", flat=True)) == {"pending"}
+
+
+def test_the_shortcuts_work_on_a_page_without_the_key_legend(site, queued, page, watch):
+    open_queue(page, site)
+
+    def without_legend(route):
+        response = route.fetch()
+        body = re.sub(r'<p class="desk-keys".*?</p>', "", response.text(), flags=re.S)
+        route.fulfill(response=response, body=body)
+
+    page.route(lambda url: url == site.url + QUEUE, without_legend)
+    page.reload()
+    page.wait_for_load_state("load")
+    expect(page.locator("#desk-keys")).to_have_count(0)
+    page.keyboard.press("j")
+    page.keyboard.press("a")
+    expect(page.locator("#desk-live")).to_have_text("Approved comment by Ada. Press u to undo.")
+
+
+def test_staff_who_may_only_view_comments_get_no_buttons_or_shortcuts(site, queued, page, watch):
+    viewer = get_user_model().objects.create_user(
+        "viewer", "viewer@example.org", "browser-pass-1", is_staff=True
+    )
+    viewer.user_permissions.add(Permission.objects.get(codename="view_comment"))
+    open_queue(page, site, "viewer")
+    expect(page.locator(".desk-card").first).to_contain_text("must/not/push")
+    expect(page.locator(".desk-act")).to_have_count(0)
+    expect(page.locator("#desk-keys")).to_have_count(0)
+    page.keyboard.press("j")
+    page.keyboard.press("a")
+    expect(page.locator(".desk-card.is-current")).to_have_count(0)
+    expect(page.locator("#desk-live")).to_be_empty()
+    assert Comment.objects.get(author_name="Ada").status == "pending"

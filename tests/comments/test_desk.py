@@ -2,17 +2,21 @@
 
 import json
 import re
+import threading
+import time
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from comments.models import ModerationAction
-from tests.factories import make_article, make_comment, make_editor
+from comments.models import Comment, ModerationAction
+from tests.factories import make_article, make_comment, make_editor, make_moderator
 
 pytestmark = pytest.mark.django_db
 QUEUE = reverse("admin:comments_comment_changelist")
@@ -241,3 +245,124 @@ def test_the_desk_loads_its_own_script_and_styles_and_the_change_form_does_not(
     assert 'id="action-toggle"' in page and 'name="_selected_action"' in page
     change = moderator_client.get(reverse("admin:comments_comment_change", args=[desk["kim"].pk]))
     assert "desk.js" not in change.text and "desk-card" not in change.text
+
+
+def test_a_move_that_changes_nothing_says_so(moderator_client, desk):
+    moderator_client.post(moderate_url(desk["kim"], "spam"), **JSON)
+    again = json.loads(moderator_client.post(moderate_url(desk["kim"], "spam"), **JSON).content)
+    assert again["changed"] is False and again["previous"] == "spam"
+    assert again["message"] == "Comment by Kim was already spam."
+
+
+def test_the_buttons_and_the_key_legend_share_their_keys(moderator_client, desk):
+    page = moderator_client.get(QUEUE).text
+    card = card_html(page, desk["kim"])
+    for label, key in [("Approve", "a"), ("Spam", "s"), ("Remove", "r")]:
+        assert re.search(
+            rf'<button [^>]*data-key="{key}" aria-keyshortcuts="{key}"[^>]*>{label}</button>', card
+        ), label
+    legend = re.search(r'<p class="desk-keys" id="desk-keys" hidden>(.*?)</p>', page).group(1)
+    assert re.sub(r"<[^>]+>", "", legend) == (
+        "Keys: j/k next/previous · a approve · s spam · r remove · u undo"
+    )
+
+
+def test_staff_who_may_only_view_comments_see_cards_but_no_buttons_or_keys(desk):
+    viewer = get_user_model().objects.create_user("viewer", password="pw-viewer-1", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_comment"))
+    client = Client()
+    client.force_login(viewer)
+    page = client.get(QUEUE)
+    assert page.status_code == 200
+    card = card_html(page.text, desk["kim"])
+    assert "First paragraph." in card
+    assert "<button" not in page.text.split('id="result_list"')[1]
+    assert "Approve" not in card and "data-key" not in card
+    assert 'id="desk-keys"' not in page.text
+    assert 'name="_selected_action"' not in page.text
+    refused = client.post(moderate_url(desk["kim"], "approved"), **JSON)
+    assert refused.status_code == 403
+    desk["kim"].refresh_from_db()
+    assert desk["kim"].status == "pending"
+
+
+def wait_for_a_lock_wait(timeout=10):
+    """Until some session of this database waits on a row lock (PostgreSQL)."""
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.05)
+    raise AssertionError("no request waited on the comment's lock")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "other_moves_it_to, expected",
+    [
+        (
+            "spam",
+            {"previous": "spam", "changed": True, "message": "Approved comment by Kim."},
+        ),
+        (
+            "approved",
+            {
+                "previous": "approved",
+                "changed": False,
+                "message": "Comment by Kim was already approved.",
+            },
+        ),
+    ],
+)
+def test_with_two_moderators_at_once_undo_restores_what_this_one_replaced(
+    other_moves_it_to, expected
+):
+    """A second moderator's change, committed while this request waits for the row, is the
+    status this request reports as previous (and so the one undo puts back)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks that make a request wait exist on PostgreSQL only")
+    kim = make_comment(make_article(), status="pending", author_name="Kim")
+    other = make_moderator("other")
+    client = Client()
+    client.force_login(make_moderator())
+    locked, release = threading.Event(), threading.Event()
+    answer = {}
+
+    def other_moderator():
+        try:
+            with transaction.atomic():
+                Comment.objects.select_for_update().get(pk=kim.pk)
+                Comment.objects.filter(pk=kim.pk).update(
+                    status=other_moves_it_to, moderated_by=other
+                )
+                locked.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    def this_moderator():
+        try:
+            answer["response"] = client.post(moderate_url(kim, "approved"), **JSON)
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=other_moderator)
+    first.start()
+    assert locked.wait(10)
+    second = threading.Thread(target=this_moderator)
+    second.start()
+    try:
+        wait_for_a_lock_wait()
+    finally:
+        release.set()
+        first.join(10)
+        second.join(10)
+    data = json.loads(answer["response"].content)
+    assert {k: data[k] for k in expected} == expected
+    kim.refresh_from_db()
+    assert kim.status == "approved"
