@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from core.mail import queue_email, single_line
+from core.mail import cancel_email, queue_email, single_line
 
 from .models import Comment, NoticePreference
 
@@ -133,6 +133,19 @@ def queue_digest(address: str, *, since, now, key: str) -> bool:
     )
 
 
+def reply_notice_key(reply: Comment) -> str:
+    return f"reply:{reply.pk}"
+
+
+def recall_reply_notice(reply: Comment) -> bool:
+    """A reply approved a moment ago is no longer approved: take its notice back if it has not
+    gone yet (and let a later approval send it again). False if it was sent already."""
+    if not cancel_email(reply_notice_key(reply)):
+        return False
+    Comment.objects.filter(pk=reply.pk).update(parent_author_notified=False)
+    return True
+
+
 def notify_parent_author(reply: Comment) -> bool:
     """Tell a commenter who asked for it that a reply to them was approved; once per reply."""
     parent = reply.in_reply_to
@@ -159,8 +172,11 @@ def notify_parent_author(reply: Comment) -> bool:
         "unsubscribe_url": unsubscribe_url,
     }
     title = single_line(reply.article.title)
+    # Held back a little, so a moderator's undo (u on the desk) can still recall it.
+    delay = settings.COMMENTS_REPLY_NOTICE_DELAY_SECONDS
     return queue_email(
-        key=f"reply:{reply.pk}",
+        key=reply_notice_key(reply),
+        send_at=timezone.now() + timedelta(seconds=delay) if delay else None,
         to=[parent.author_email],
         subject=f"[{settings.SITE_NAME}] New reply to your comment on “{title}”",
         body=render_to_string("comments/email/reply.txt", context),

@@ -98,10 +98,12 @@ def moderate_comments(*, comments, status: str, moderator) -> int:
         for c in locked
     )
     refresh_comment_counts(article_ids={c.article_id for c in locked})
-    if status == Comment.Status.APPROVED:
-        for comment in locked:
+    for comment in locked:
+        if status == Comment.Status.APPROVED:
             comment.status = status
             notifications.notify_parent_author(comment)
+        elif comment.status == Comment.Status.APPROVED and comment.parent_author_notified:
+            notifications.recall_reply_notice(comment)  # an undo within the notice's wait
     return len(locked)
 
 

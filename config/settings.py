@@ -359,6 +359,11 @@ COMMENTS_DUPLICATE_WINDOW_HOURS = int(os.environ.get("COMMENTS_DUPLICATE_WINDOW_
 COMMENTS_NOTIFY_EMAILS = env_list("COMMENTS_NOTIFY_EMAILS", [])
 # Moderators who choose a digest get one email at most every this many hours.
 COMMENTS_DIGEST_HOURS = int(os.environ.get("COMMENTS_DIGEST_HOURS", "24"))
+# A reply's email to the commenter it answers waits this long after approval, so a moderator's
+# undo can still recall it (0: at once).
+COMMENTS_REPLY_NOTICE_DELAY_SECONDS = int(
+    os.environ.get("COMMENTS_REPLY_NOTICE_DELAY_SECONDS", "120")
+)
 # Days to keep commenters' IP addresses and user agents (purge_comment_ips); 0 keeps them.
 COMMENTS_IP_RETENTION_DAYS = int(os.environ.get("COMMENTS_IP_RETENTION_DAYS", "90"))
 # Behind a reverse proxy, the client address is the Nth address from the right of

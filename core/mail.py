@@ -35,11 +35,14 @@ def single_line(text: str) -> str:
     return " ".join("".join(c if c.isprintable() else " " for c in text).split())
 
 
-def queue_email(*, key: str, to: list[str], subject: str, body: str, headers=None) -> bool:
+def queue_email(
+    *, key: str, to: list[str], subject: str, body: str, headers=None, send_at=None
+) -> bool:
     """Queue one email; False if an email with this key was queued before (never sent twice).
 
     Call inside the transaction of the change that causes the email: if it rolls back, so does
     the email. The worker is told after the commit; if that nudge is lost, its sweep finds the row.
+    With `send_at`, nothing is sent before then, and `cancel_email` can still take it back.
     """
     recipients = sorted({address for address in to if address})
     if not recipients:
@@ -53,12 +56,22 @@ def queue_email(*, key: str, to: list[str], subject: str, body: str, headers=Non
                 body=body,
                 headers=headers or {},
                 message_id=make_msgid(domain=_mail_domain()),
-                give_up_at=timezone.now() + give_up_after(),
+                next_attempt_at=send_at or timezone.now(),
+                give_up_at=(send_at or timezone.now()) + give_up_after(),
             )
     except IntegrityError:
         return False
-    transaction.on_commit(lambda: enqueue_delivery(email.pk))
+    transaction.on_commit(lambda: enqueue_delivery(email.pk, when=send_at))
     return True
+
+
+def cancel_email(key: str) -> bool:
+    """Take back a queued email no worker has tried yet; True if there was one. Its key is
+    free again, so the same change made once more queues it anew."""
+    deleted, _ = OutgoingEmail.objects.filter(
+        key=key, status=OutgoingEmail.Status.QUEUED, attempts=0
+    ).delete()
+    return bool(deleted)
 
 
 def enqueue_delivery(email_id: int, *, when=None) -> None:

@@ -78,3 +78,10 @@ def _tasks_run_at_once(settings):
     """Tasks run in the process that enqueues them, except in tests of the queue itself
     (tests/core/test_outbox.py and the fault tests run a real `db_worker`)."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _reply_notices_at_once(settings):
+    """Reply emails wait two minutes for a moderator's undo in production; tests of that wait
+    (tests/comments/test_notifications.py) set it back."""
+    settings.COMMENTS_REPLY_NOTICE_DELAY_SECONDS = 0

@@ -87,6 +87,7 @@ def make_comment(article, *, status="approved", parent=None, **fields):
     fields.setdefault("author_name", f"Reader {n}")
     fields.setdefault("author_email", f"reader{n}@example.org")
     fields.setdefault("text", f"Comment number {n}.")
+    fields.setdefault("in_reply_to", parent)  # what it answers, as a posted reply records
     comment = Comment.objects.create(
         article=article,
         parent=parent,

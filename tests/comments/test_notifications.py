@@ -134,6 +134,55 @@ def test_reply_notice_only_once_the_reply_is_approved(
     assert mail.outbox == []
 
 
+def moderate(moderator_client, comment, status):
+    return moderator_client.post(
+        reverse("admin:comments_comment_moderate", args=[comment.pk, status])
+    )
+
+
+def test_a_reply_notice_waits_so_an_undo_can_recall_it(
+    moderator_client, thread, settings, django_capture_on_commit_callbacks
+):
+    """A moderator who approves a reply by mistake and undoes it (u on the desk) within the
+    wait: the commenter it answers never gets the email; approved again, it goes once."""
+    settings.COMMENTS_REPLY_NOTICE_DELAY_SECONDS = 120
+    article, parent = thread
+    reply = make_comment(article, parent=parent, status="pending", text="Rude words")
+    with django_capture_on_commit_callbacks(execute=True):
+        moderate(moderator_client, reply, "approved")
+    notice = OutgoingEmail.objects.get(key=f"reply:{reply.pk}")
+    assert notice.next_attempt_at > timezone.now() + timedelta(seconds=100)
+    with django_capture_on_commit_callbacks(execute=True):
+        retry_due_emails()
+    assert mail.outbox == []  # not before its time
+
+    with django_capture_on_commit_callbacks(execute=True):
+        moderate(moderator_client, reply, "pending")  # the undo
+    assert not OutgoingEmail.objects.filter(key=f"reply:{reply.pk}").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        retry_due_emails(now=timezone.now() + timedelta(hours=1))
+    assert mail.outbox == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        moderate(moderator_client, reply, "approved")
+    OutgoingEmail.objects.update(next_attempt_at=timezone.now() - timedelta(minutes=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        retry_due_emails()  # the wait is over
+    assert [m.to for m in mail.outbox] == [["asker@example.org"]]
+
+
+def test_a_reply_notice_already_sent_is_not_sent_again_after_an_undo(
+    moderator_client, thread, django_capture_on_commit_callbacks
+):
+    article, parent = thread
+    reply = make_comment(article, parent=parent, status="pending")
+    with django_capture_on_commit_callbacks(execute=True):
+        moderate(moderator_client, reply, "approved")
+        moderate(moderator_client, reply, "spam")
+        moderate(moderator_client, reply, "approved")
+    assert [m.to for m in mail.outbox] == [["asker@example.org"]]
+
+
 def test_no_reply_notice_when_not_asked_for(moderator_client, django_capture_on_commit_callbacks):
     article = make_article()
     parent = make_comment(article, notify_replies=False)
