@@ -198,15 +198,16 @@ class CommentAdmin(admin.ModelAdmin):
             comment = Comment.objects.select_for_update().filter(pk=pk).first()
             if comment is None:
                 return desk.refuse(as_json, 404, "No such comment.")
-            if not as_json:
-                self.moderate(request, [comment], status)
-                return self.back_to_queue(request)
             previous = comment.status
             changed = bool(
                 services.moderate_comments(
                     comments=[comment], status=status, moderator=request.user
                 )
             )
+        message = desk.announcement(comment, status, changed=changed)
+        if not as_json:  # a plain form (no JavaScript): back to the queue, saying who and what
+            self.message_user(request, message, messages.SUCCESS)
+            return self.back_to_queue(request)
         return JsonResponse(
             {
                 "comment": comment.pk,
@@ -214,7 +215,7 @@ class CommentAdmin(admin.ModelAdmin):
                 "label": Status(status).label,
                 "previous": previous,
                 "changed": changed,
-                "message": desk.announcement(comment, status, changed=changed),
+                "message": message,
             }
         )
 

@@ -103,6 +103,9 @@ def test_a_keyboard_only_moderator_approves_three_and_undoes_one(site, queued, p
         expect(live).to_have_text(f"Approved comment by {name}. Press u to undo.")
     expect(page.locator(".desk-card.is-done")).to_have_count(3)
     expect(page.locator(".desk-card").nth(3)).to_be_focused()  # Dee's, next in the queue
+    # The status line stays on screen while the cards scroll: the undo hint is seen.
+    box = live.bounding_box()
+    assert box and 0 <= box["y"] and box["y"] + box["height"] <= page.viewport_size["height"]
     approved = Comment.objects.filter(status="approved", moderated_by__username="moderator")
     assert sorted(approved.values_list("author_name", flat=True)) == ["Ada", "Ben", "Cai"]
 
@@ -132,7 +135,7 @@ def test_with_javascript_off_approve_is_a_plain_form_submission(site, queued, br
     open_queue(page, site)
     expect(page.locator("#desk-keys")).to_be_hidden()  # no shortcuts without the script
     first_approve(page).click()
-    expect(page.locator(".messagelist")).to_contain_text("1 comment marked approved")
+    expect(page.locator(".messagelist")).to_contain_text("Approved comment by Ada.")
     assert Comment.objects.get(author_name="Ada").status == "approved"
     expect(page.locator(".desk-card").first).to_contain_text("Ben")  # the queue moved on
     context.close()
