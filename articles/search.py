@@ -130,13 +130,15 @@ BLOCKS = (
     "p|h[1-6]|li|ul|ol|dl|dt|dd|blockquote|pre|div|table|thead|tbody|tfoot|tr|td|th"
     "|figure|figcaption|hr|br"
 )
+# An opening or closing block tag; revisions.paragraphs() cuts HTML bodies at these too.
+BLOCK_TAG = rf"</?(?:{BLOCKS})(?=[\s/>])[^>]*>"
 # Body HTML to text, as regular expressions both Python's re and PostgreSQL's regexp_replace
 # read alike: markers and `[image:ID]` codes go, inline tags vanish (wo<em>rd</em> stays one
 # word), and block boundaries become a space, or " · " after a block that ends without
 # punctuation (a heading), so a snippet never runs "Water" into "Rivers run…".
 _TEXT_STEPS = (
     (r"[\x02-\x04]|\[image:[0-9]+\]", " "),
-    (rf"</?(?:{BLOCKS})(?=[\s/>])[^>]*>", "\x1f"),
+    (BLOCK_TAG, "\x1f"),
     (r"<[^>]*>", ""),
     (r"(\w)[\s\x1f]*\x1f[\s\x1f]*", r"\1 · "),
     (r"[\s\x1f]+", " "),

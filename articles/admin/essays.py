@@ -184,8 +184,8 @@ class ArticleAdmin(SingleLineFieldsMixin, VersionAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        bylines_only = any(formset.has_changed() for formset in formsets)
-        if getattr(request, "essay_form_unchanged", False) and bylines_only:
+        bylines_changed = any(formset.has_changed() for formset in formsets)
+        if getattr(request, "essay_form_unchanged", False) and bylines_changed:
             # Only the byline changed: the revision still needs the essay itself, so that it
             # appears in this essay's History.
             reversion.add_to_revision(form.instance)

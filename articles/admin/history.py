@@ -11,6 +11,7 @@ from .. import revisions
 
 # Version ids are database keys: anything longer is not one of ours (and would overflow).
 MAX_ID = 2**63 - 1
+MAX_DIGITS = len(str(MAX_ID))
 
 
 def history_rows(model_admin, object_id) -> list[dict]:
@@ -39,9 +40,11 @@ def history_rows(model_admin, object_id) -> list[dict]:
 
 
 def _version_id(value: str | None) -> int | None:
-    if value is None or not value.isdigit() or not 0 < int(value) <= MAX_ID:
+    # ASCII digits only: str.isdigit() also accepts "²" or "١", which int() refuses or reads,
+    # and a length bound keeps int() from parsing a megabyte of nines.
+    if value is None or not (value.isascii() and value.isdigit()) or len(value) > MAX_DIGITS:
         return None
-    return int(value)
+    return int(value) if 0 < int(value) <= MAX_ID else None
 
 
 def compare_view(model_admin, request, object_id):

@@ -282,6 +282,8 @@ def test_import_keeps_one_revision_with_the_whole_essay():
         (["--date", "next tuesday"], "is not a date"),
         (["--date", "2025-13-01"], "is not a date"),
         (["--date", "2025-02-30T10:00"], "is not a date"),
+        (["--date", "1899-12-31"], "out of range: give a year from 1900 to 2200"),
+        (["--date", "2201-01-01T00:00"], "out of range: give a year from 1900 to 2200"),
         (["--author", "  "], "--author needs a name"),
         (["--topic", ""], "--topic needs a name"),
         (["--topic", "x" * 101], "too long"),
@@ -291,4 +293,16 @@ def test_bad_import_options_get_a_clear_error(options, message):
     with pytest.raises(CommandError, match=message) as error:
         call_command("import_essay", str(DATA / "essay.txt"), *options)
     assert "Traceback" not in str(error.value)
+    assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "zone, date",
+    [("America/New_York", "9999-12-31T23:30"), ("Asia/Tokyo", "0001-01-01")],
+)
+def test_a_date_at_the_ends_of_the_calendar_is_a_clear_error(settings, zone, date):
+    # In these zones the time, converted to UTC for the database, falls outside years 1-9999.
+    settings.TIME_ZONE = zone
+    with pytest.raises(CommandError, match="out of range: give a year from 1900 to 2200"):
+        call_command("import_essay", str(DATA / "essay.txt"), "--publish", "--date", date)
     assert not Article.objects.exists()

@@ -13,6 +13,9 @@ from articles.models import Article, ArticleAuthor, Author, Topic
 
 DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 MAX_NAME = 100  # the shortest name field (topic, section); author names fit too
+# Near year 1 or 9999 the time zone's offset pushes the UTC time the database stores outside
+# what datetime holds (OverflowError on save); a publication date outside these is a typo.
+MIN_YEAR, MAX_YEAR = 1900, 2200
 
 
 def parse_date(value: str) -> datetime:
@@ -22,6 +25,10 @@ def parse_date(value: str) -> datetime:
             moment = datetime.strptime(value.strip(), fmt)  # noqa: DTZ007 (made aware below)
         except ValueError:
             continue
+        if not MIN_YEAR <= moment.year <= MAX_YEAR:
+            raise CommandError(
+                f"--date {value!r} is out of range: give a year from {MIN_YEAR} to {MAX_YEAR}."
+            )
         return timezone.make_aware(moment, timezone.get_default_timezone())
     raise CommandError(
         f"--date {value!r} is not a date: give YYYY-MM-DD or YYYY-MM-DDTHH:MM "
@@ -82,8 +89,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--date",
             metavar="YYYY-MM-DD[THH:MM]",
-            help="publication time, in the site's time zone (midnight if no time): in the past "
-            "it dates the essay; in the future, with --publish, it schedules it",
+            help="publication time, in the site's time zone (midnight if no time), years "
+            "1900 to 2200: in the past it dates the essay; in the future, with --publish, it "
+            "schedules it",
         )
         parser.add_argument("--publish", action="store_true", help="publish it (or schedule it)")
 
