@@ -42,6 +42,22 @@ class OptionalChoiceField(forms.ChoiceField):
         return bool(data) and super().has_changed(initial, data)
 
 
+class LongTextField(forms.CharField):
+    """Browsers send a textarea's line breaks as CRLF; essays are stored with LF. Without this
+    an untouched essay loaded from a file or an import looks changed: its save would keep a
+    revision, and its preview would say readers see something other than "these changes"."""
+
+    def to_python(self, value):
+        return normalise_line_breaks(super().to_python(value))
+
+    def has_changed(self, initial, data):
+        return normalise_line_breaks(initial or "") != self.to_python(data)
+
+
+def normalise_line_breaks(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 class ArticleAdminForm(forms.ModelForm):
     significant_update = forms.BooleanField(
         required=False,
@@ -61,6 +77,7 @@ class ArticleAdminForm(forms.ModelForm):
             "title", "slug", "section", "standfirst", "body", "body_format", "topics", "status",
             "published_at", "allow_comments", "seo_title", "seo_description", "featured_image",
         ]  # fmt: skip
+        field_classes = {"standfirst": LongTextField, "body": LongTextField}
         widgets = {
             # Sized for a 2,000-word essay; editor.css gives it a reading font and line length.
             "body": forms.Textarea(attrs={"rows": 30, "cols": 72, "class": "essay-body-input"}),

@@ -261,6 +261,21 @@ def test_banner_for_a_live_essay_previewed_unchanged(editor_client):
     assert "This is what readers see." in form_preview(editor_client, live)
 
 
+def test_an_untouched_essay_is_unchanged_though_the_browser_sends_crlf(editor_client):
+    """Essays from files and imports are stored with LF; a browser posts a textarea with CRLF."""
+    live = make_article(body="First paragraph.\n\nSecond paragraph.", standfirst="One\ntwo.")
+    as_sent = {"body": live.body.replace("\n", "\r\n"), "standfirst": "One\r\ntwo."}
+    assert "This is what readers see." in form_preview(editor_client, live, **as_sent)
+    versions = Version.objects.get_for_object(live).count()
+    response = editor_client.post(change_url(live), form_data(live, **as_sent), follow=True)
+    assert "Nothing was changed, so nothing was saved." in response.text
+    assert Version.objects.get_for_object(live).count() == versions
+    edited = {**as_sent, "body": as_sent["body"] + "\r\n\r\nThird."}
+    editor_client.post(change_url(live), form_data(live, **edited))
+    live.refresh_from_db()
+    assert live.body == "First paragraph.\n\nSecond paragraph.\n\nThird."  # stored with LF
+
+
 def test_banner_for_a_new_essay(editor_client):
     response = editor_client.post(reverse("admin:articles_article_preview"), form_data())
     text = banner(response.text)

@@ -97,13 +97,15 @@ def test_history_compares_two_saves(site, editor_page, watch):
     expect(page.locator(".diff-unchanged").first).to_contain_text("unchanged paragraph")
 
 
-def test_the_essay_list_fits_a_laptop_screen(site, editor_page, watch):
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_essay_list_fits_a_laptop_and_a_phone(site, editor_page, watch, width):
     page = editor_page
+    page.set_viewport_size({"width": width, "height": 800})
     page.goto(site.url + "/admin/articles/article/")
     expect(page.get_by_role("heading", name="Select essay to change")).to_be_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
     results = page.locator("#changelist .results")
-    assert results.evaluate("el => el.scrollWidth <= el.clientWidth")
+    assert results.evaluate("el => el.scrollWidth <= el.clientWidth")  # nothing scrolls aside
     for column in [".column-pending", ".column-link"]:
         header = page.locator(f"#result_list thead th{column}").bounding_box()
-        assert header["x"] >= 0 and header["x"] + header["width"] <= 1280, column
+        assert header["x"] >= 0 and header["x"] + header["width"] <= width, column
