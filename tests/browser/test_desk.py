@@ -105,7 +105,7 @@ def test_a_keyboard_only_moderator_approves_three_and_undoes_one(site, queued, p
     expect(page.locator(".desk-card").nth(3)).to_be_focused()  # Dee's, next in the queue
     # The status line stays on screen while the cards scroll: the undo hint is seen.
     box = live.bounding_box()
-    assert box and 0 <= box["y"] and box["y"] + box["height"] <= page.viewport_size["height"]
+    assert box and box["y"] >= 0 and box["y"] + box["height"] <= page.viewport_size["height"]
     approved = Comment.objects.filter(status="approved", moderated_by__username="moderator")
     assert sorted(approved.values_list("author_name", flat=True)) == ["Ada", "Ben", "Cai"]
 
