@@ -349,6 +349,8 @@ def snippet(article, query: str = "") -> str:
     """Safe HTML: a passage of whole words from the body, escaped, matches in <mark>, and "…"
     where the body goes on."""
     raw = getattr(article, "headline", None)
+    if raw is not None and START not in raw and article.standfirst:
+        return escape(article.standfirst)  # the match is in the standfirst (or the headline)
     if raw is None:  # not from search(): the opening words
         raw = _opening(plain_text(article.body_html))
     elif is_postgres():

@@ -140,6 +140,13 @@ def test_headings_do_not_run_into_the_next_paragraph(client, essays):
     assert "Tides</mark> · The moon pulls the sea." in snippets(client, "tides")["Tide tables"]
 
 
+def test_a_match_outside_the_body_shows_the_standfirst_not_the_bodys_opening(client):
+    make_article(
+        "Quiet streets", standfirst="Why the ferries stopped.", body="Nothing on boats here."
+    )
+    assert snippets(client, "ferries") == {"Quiet streets": "Why the ferries stopped."}
+
+
 def test_snippets_never_render_essay_html(client, essays):
     make_article("Bold", body="Text <b>bold</b> &amp; <i>needle</i> here")
     text = snippets(client, "needle")
