@@ -115,7 +115,7 @@ def test_path_traversal_in_media_and_static_urls(client, path):
 def test_a_comment_too_long_is_a_form_error(client, article):
     data = comment_data(article, text="x" * 50_000)  # within the body limit (64 KB)
     response = client.post(reverse("comments:post", args=[article.slug]), data)
-    assert response.status_code == 200 and "at most 5000 characters" in response.text
+    assert response.status_code == 200 and "at most 5,000 characters" in response.text
     assert not Comment.objects.exists()
 
 
