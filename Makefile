@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT  # settings: SITE_URL follows it in development (links in emails)
 
-.PHONY: run test install dev lint format migrate clean screenshots
+.PHONY: run test install dev lint format migrate clean screenshots mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,13 @@ lint: dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/lint-imports --no-logo --cache-dir .cache/import-linter  # comments → articles → core
+
+# Mutation testing of the modules that hold the privacy rules ([tool.mutmut] in pyproject.toml,
+# docs/mutation.md): mutmut edits a copy under mutants/, never the source. CPU heavy; resumable.
+mutation: dev
+	$(BIN)/mutmut run --max-children 2
+	$(BIN)/mutmut results
 
 format: dev
 	$(BIN)/ruff check --fix .

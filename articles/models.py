@@ -33,43 +33,50 @@ class ListingQuerySet(models.QuerySet):
         return self.filter(pk__in=with_essays.values("pk"))
 
 
-class Section(models.Model):
+class Listing(models.Model):
+    """Something with a page listing its essays: a section, a topic or an author."""
+
+    url_name = ""  # the URL of that page, reversed with the slug
+
+    objects = ListingQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse(self.url_name, kwargs={"slug": self.slug})
+
+
+class Category(Listing):
+    """What sections and topics share: a unique name, a slug and a line describing it."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta(Listing.Meta):
+        abstract = True
+
+
+class Section(Category):
     """A blog or column (e.g. "Carnegie Politika"); its name is shown above each headline."""
 
-    name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True)
-    description = models.TextField(blank=True)
-
-    objects = ListingQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("articles:section", kwargs={"slug": self.slug})
+    url_name = "articles:section"
 
 
-class Topic(models.Model):
-    name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True)
-    description = models.TextField(blank=True)
+class Topic(Category):
+    """A subject essays are filed under; an essay has any number of them."""
 
-    objects = ListingQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("articles:topic", kwargs={"slug": self.slug})
+    url_name = "articles:topic"
 
 
-class Author(models.Model):
+class Author(Listing):
+    url_name = "articles:author"
+
     name = models.CharField(max_length=150)
     slug = models.SlugField(max_length=150, unique=True)
     bio = models.TextField(blank=True)
@@ -81,17 +88,6 @@ class Author(models.Model):
         max_side=480,
         help_text="JPEG, PNG, WebP or GIF; stored at most 480 px and with no EXIF/GPS data.",
     )
-
-    objects = ListingQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("articles:author", kwargs={"slug": self.slug})
 
 
 class Image(models.Model):
@@ -156,6 +152,13 @@ class Image(models.Model):
         if not self.renditions:
             return self.file.url
         return default_storage.url(self.renditions[max(self.renditions, key=int)]["jpeg"])
+
+
+class PublicationStatus(models.TextChoices):
+    """Of essays and pages (`Article.Status`, `Page.Status`): only published ones are public."""
+
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -225,9 +228,7 @@ class ArticleQuerySet(models.QuerySet):
 
 @reversion.register(exclude=["search_vector"], follow=["bylines"])
 class Article(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+    Status = PublicationStatus
 
     title = models.CharField("headline", max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
@@ -287,7 +288,7 @@ class Article(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status="draft") | Q(published_at__isnull=False),
+                condition=Q(status=PublicationStatus.DRAFT) | Q(published_at__isnull=False),
                 name="article_published_has_date",
             )
         ]
@@ -385,9 +386,7 @@ class PageQuerySet(models.QuerySet):
 class Page(models.Model):
     """A standing page (About, Contact), linked from every page's footer."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+    Status = PublicationStatus
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)

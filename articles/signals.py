@@ -10,11 +10,9 @@ from .search import refresh_search_vectors, remove_from_index
 
 
 def article_saved(sender, instance, raw=False, **kwargs):
+    # A raw save (restored revision, fixture) also brings an old stored comment count back:
+    # the comments app recounts it (comments/signals.py).
     refresh_search_vectors([instance.pk])
-    if raw:  # a restored revision or fixture brings an old stored comment count back
-        from comments.services import refresh_comment_counts
-
-        refresh_comment_counts(article_ids=[instance.pk])
     edge.essay_changed([instance.pk])
 
 

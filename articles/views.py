@@ -3,13 +3,11 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, MonthArchiveView, TemplateView
 
-from comments.threads import comment_context
 from core.edge.keys import tag
 
 from . import search
@@ -88,7 +86,6 @@ class ArticleDetailView(DetailView):
 
     template_name = "articles/article_detail.html"
     context_object_name = "article"
-    comment_form = None  # a bound form with errors, when comments.views re-renders the page
 
     def get_queryset(self):
         articles = Article.objects.with_byline().prefetch_related("topics")
@@ -97,32 +94,52 @@ class ArticleDetailView(DetailView):
         return articles.published()
 
     def get_context_data(self, **kwargs):
-        article = self.object
         context = super().get_context_data(**kwargs)
-        context["is_preview"] = not article.is_live
-        context["body"] = article.body_with_figures()
-        context["byline_authors"] = article.author_list
-        context["article_topics"] = list(article.topics.all())
-        if article.is_live:
-            published = Article.objects.published()
-            context["previous_article"] = published.previous_to(article)
-            context["next_article"] = published.next_to(article)
-        context["related_articles"] = Article.objects.published().related_to(article)
-        if article.is_live:
-            context["jsonld"] = article_jsonld(self.request, article, context["byline_authors"])
-        context.update(comment_context(self.request, article, form=self.comment_form))
-        tag_essays(self.request, [article])
-        neighbours = [context.get("previous_article"), context.get("next_article")]
-        tag_essays(self.request, [a for a in neighbours if a], counts=False)
-        tag_essays(self.request, context["related_articles"], counts=False)
+        context.update(essay_context(self.request, self.object))
         return context
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
-        if context["is_preview"]:
-            add_never_cache_headers(response)
-            response["X-Robots-Tag"] = "noindex, nofollow"
-        return response
+        return preview_headers(response, context["is_preview"])
+
+
+def essay_context(request, article) -> dict:
+    """What an essay's page shows around the essay itself (its comments are the comments app's
+    `{% comment_area %}`), and the surrogate keys of what it shows."""
+    context = {
+        "is_preview": not article.is_live,
+        "body": article.body_with_figures(),
+        "byline_authors": article.author_list,
+        "article_topics": list(article.topics.all()),
+        "related_articles": Article.objects.published().related_to(article),
+    }
+    if article.is_live:
+        published = Article.objects.published()
+        context["previous_article"] = published.previous_to(article)
+        context["next_article"] = published.next_to(article)
+        context["jsonld"] = article_jsonld(request, article, context["byline_authors"])
+    tag_essays(request, [article])
+    neighbours = [context.get("previous_article"), context.get("next_article")]
+    tag_essays(request, [a for a in neighbours if a], counts=False)
+    tag_essays(request, context["related_articles"], counts=False)
+    return context
+
+
+def preview_headers(response, is_preview: bool):
+    if is_preview:
+        add_never_cache_headers(response)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def render_essay(request, article, *, status=200, extra_context=None) -> HttpResponse:
+    """The page ArticleDetailView renders for `article`, with `extra_context` added: how another
+    app shows an essay again with something of its own on it (comments: a refused comment's
+    form, errors and text kept). The caller has checked the reader may see the essay."""
+    context = {"article": article, "object": article, **essay_context(request, article)}
+    context.update(extra_context or {})
+    response = render(request, ArticleDetailView.template_name, context, status=status)
+    return preview_headers(response, context["is_preview"])
 
 
 class ArchiveIndexView(TemplateView):
@@ -213,12 +230,3 @@ class PageView(DetailView):
     def get_context_data(self, **kwargs):
         tag(self.request, f"page-{self.object.pk}")
         return super().get_context_data(**kwargs)
-
-
-class RobotsView(TemplateView):
-    template_name = "robots.txt"
-    content_type = "text/plain; charset=utf-8"
-
-    def get_context_data(self, **kwargs):
-        sitemap_url = self.request.build_absolute_uri(reverse("sitemap"))
-        return super().get_context_data(sitemap_url=sitemap_url, **kwargs)

@@ -27,11 +27,11 @@ from django.core import signing  # noqa: E402
 from django.db.models import Count, Q  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from articles.management.commands.generate_load_data import WORDS  # noqa: E402
 from articles.models import Article, Topic  # noqa: E402
 from comments.forms import TOKEN_SALT  # noqa: E402
 from comments.models import Comment, render_comment_text  # noqa: E402
 from comments.services import refresh_comment_counts  # noqa: E402
+from demo.management.commands.generate_load_data import WORDS  # noqa: E402
 
 ZIPF_LINES = 100_000
 PENDING_PER_ESSAY = 3  # more than a run approves on the most read essay (~13 % of ~8)
@@ -48,7 +48,8 @@ def seed_essay() -> Article:
     if there is none (a small dataset), one is given 20 such comments. The churn essays are
     the first ones by id, so the comments they get approved cannot change which essay this is."""
     replies = Count(
-        "comments", filter=Q(comments__status="approved", comments__parent__isnull=False)
+        "comments",
+        filter=Q(comments__status=Comment.Status.APPROVED, comments__parent__isnull=False),
     )
     candidates = published.exclude(pk=target.pk).filter(comment_count__range=(18, 25))
     seed = candidates.annotate(replies=replies).filter(replies__gte=3).order_by("-pk").first()

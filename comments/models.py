@@ -46,12 +46,17 @@ class CommentQuerySet(models.QuerySet):
         return Coalesce(models.Subquery(counts), 0)
 
 
+class CommentStatus(models.TextChoices):
+    """`Comment.Status`: only approved comments are public; their authors see the others."""
+
+    PENDING = "pending", "Pending"
+    APPROVED = "approved", "Approved"
+    SPAM = "spam", "Spam"
+    REMOVED = "removed", "Removed"
+
+
 class Comment(models.Model):
-    class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        APPROVED = "approved", "Approved"
-        SPAM = "spam", "Spam"
-        REMOVED = "removed", "Removed"
+    Status = CommentStatus
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
     # A reply keeps its place if its parent is ever deleted outright (moderation never deletes).
@@ -108,7 +113,7 @@ class Comment(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=["pending", "approved", "spam", "removed"]),
+                condition=models.Q(status__in=CommentStatus.values),
                 name="comment_status_valid",
             )
         ]
@@ -128,6 +133,11 @@ class Comment(models.Model):
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#c{self.pk}"
+
+    @property
+    def is_approved(self) -> bool:
+        """The rule of `CommentQuerySet.approved()`, for one comment already loaded."""
+        return self.status == self.Status.APPROVED
 
     @property
     def reasons(self) -> list[str]:

@@ -1,7 +1,10 @@
 """Writes with side effects on comments. Each runs in one transaction, emails queued inside it."""
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from articles.models import Article
@@ -11,25 +14,69 @@ from . import notifications, spam, throttle
 from .models import Comment, ModerationAction
 
 
+@dataclass(frozen=True)
+class ClientInfo:
+    """Who sent a comment, as their request tells it: the address (core.client.client_ip),
+    counted against the rate limit and stored with the comment for moderators, the browser's
+    User-Agent, and the signed-in user (None or AnonymousUser for a guest)."""
+
+    ip: str | None
+    user_agent: str = ""
+    user: Any = None
+
+
+class CommentsClosed(Exception):
+    """The essay takes no comments (switched off, or older than COMMENTS_CLOSE_AFTER_DAYS)."""
+
+
+class RateLimited(Exception):
+    """This address used up COMMENTS_RATE_LIMIT; it may post again in `retry_after` seconds."""
+
+    def __init__(self, retry_after: int):
+        super().__init__(f"rate limited for {retry_after} s")
+        self.retry_after = retry_after
+
+
 class DuplicateComment(Exception):
     """This email address posted exactly this text within COMMENTS_DUPLICATE_WINDOW_HOURS."""
 
 
-@transaction.atomic
-def submit_comment(*, article: Article, data: dict, request_meta: dict, user=None) -> Comment:
+def ensure_open(article: Article) -> None:
+    """Raise CommentsClosed unless the essay takes comments now."""
+    if not article.comments_open:
+        raise CommentsClosed
+
+
+def submit_comment(*, article: Article, data: dict, client: ClientInfo) -> Comment:
     """Store a reader's comment with the status the spam rules and the policy give it.
 
-    `data` is a valid CommentForm's cleaned_data plus `seconds_on_form`; `request_meta` holds
-    `ip` and `user_agent`. Moderators are emailed (outbox) about held comments. Raises
-    DuplicateComment for a repeat; the text is claimed last, in this transaction, so a failed
-    save leaves nothing behind and its retry is accepted (throttle.claim_new_text).
+    `data` is a valid CommentForm's cleaned_data plus `seconds_on_form`. Refusals, in order:
+    CommentsClosed; RateLimited (the attempt is counted first, atomically in the cache, so
+    concurrent posts cannot all pass); DuplicateComment, decided last, inside the transaction
+    that stores the row, so a failed save leaves no claim behind (throttle.claim_new_text).
+    A database error rolls everything back, gives the attempt back (the retry must not be a
+    429: it was not the reader's doing) and is raised for the caller to report.
+    Moderators are emailed (outbox) about held comments, in the same transaction.
     """
+    ensure_open(article)
+    attempt = throttle.count_attempt(client.ip)
+    if attempt.limited:
+        raise RateLimited(attempt.retry_after)
+    try:
+        with transaction.atomic():
+            return _store(article=article, data=data, client=client)
+    except DatabaseError:
+        throttle.give_back(attempt)
+        raise
+
+
+def _store(*, article: Article, data: dict, client: ClientInfo) -> Comment:
     verdict = spam.assess(
         name=data["name"],
         email=data["email"],
         url=data.get("website", ""),
         text=data["text"],
-        ip=request_meta.get("ip"),
+        ip=client.ip,
         honeypot=data.get("leave_blank", ""),
         seconds_on_form=data["seconds_on_form"],
     )
@@ -37,6 +84,7 @@ def submit_comment(*, article: Article, data: dict, request_meta: dict, user=Non
     parent = attach_point(replied_to)
     if not throttle.claim_new_text(text=data["text"], email=data["email"].lower()):
         raise DuplicateComment
+    user = client.user
     comment = Comment.objects.create(
         article=article,
         parent=parent,
@@ -50,8 +98,8 @@ def submit_comment(*, article: Article, data: dict, request_meta: dict, user=Non
         notify_replies=data.get("notify_replies", False),
         status=verdict.status,
         held_reasons=verdict.reasons,
-        ip_address=request_meta.get("ip"),
-        user_agent=printable(request_meta.get("user_agent", ""))[:300],
+        ip_address=client.ip,
+        user_agent=printable(client.user_agent)[:300],
     )
     if comment.status == Comment.Status.APPROVED:
         refresh_comment_counts(article_ids=[article.pk])

@@ -1,4 +1,5 @@
-"""Pages showing comments are purged when the public ones change, on every write path."""
+"""Pages showing comments are purged when the public ones change, on every write path; and
+the comments app's part in what the articles app does (recounts, Blogger imports)."""
 
 from django.db.models.signals import post_delete, post_save
 
@@ -20,8 +21,21 @@ def comment_deleted(sender, instance, **kwargs):
     purge.changed("comments", f"comments-{instance.article_id}")
 
 
+def article_saved(sender, instance, raw=False, **kwargs):
+    if raw:  # a restored revision or fixture brings an old stored comment count back
+        from .services import refresh_comment_counts
+
+        refresh_comment_counts(article_ids=[instance.pk])
+
+
 def connect() -> None:
+    from articles.importers.blogger_import import comments_read
+    from articles.models import Article
+
+    from .importers import store_blogger_comments
     from .models import Comment
 
+    post_save.connect(article_saved, sender=Article, dispatch_uid="comments-article-saved")
+    comments_read.connect(store_blogger_comments, dispatch_uid="comments-from-blogger")
     post_save.connect(comment_saved, sender=Comment, dispatch_uid="comment-saved")
     post_delete.connect(comment_deleted, sender=Comment, dispatch_uid="comment-deleted")

@@ -1,4 +1,5 @@
-"""What the comments area of an essay shows: the visible comments as threads, and the form."""
+"""What the comments area of an essay shows ({% comment_area %}): the visible comments as threads,
+and the form."""
 
 import re
 from collections import defaultdict
@@ -92,6 +93,9 @@ def thread_order(comments: list[Comment]) -> list[ThreadItem]:
 
 
 def comment_context(request, article, form: CommentForm | None = None) -> dict:
+    """What `{% comment_area %}` shows: the thread, the reply target, the moderation note and
+    the form (`form` when given: a refused comment with its errors; else a fresh one, replying
+    to ?replyto= when that is an approved comment shown here)."""
     comments = visible_comments(request, article)
     reply_to = None
     if form is None and article.comments_open and article.is_live:

@@ -1,14 +1,15 @@
-"""Who is posting, and whether they may post again: the per-address limit and duplicates."""
+"""Whether a reader may post again: the per-address limit and duplicates."""
 
 import hashlib
-import ipaddress
 import logging
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 from django.utils import timezone
+from django_ratelimit import ALL
 from django_ratelimit.core import _get_window, _make_cache_key, _split_rate, get_usage
 
 from core.cache import CacheUnavailable
@@ -19,97 +20,72 @@ logger = logging.getLogger(__name__)
 DUPLICATE_LOCK_CLASS = 0x636D  # "cm": comments' duplicate-text claims
 
 
-def client_ip(request) -> str | None:
-    """The reader's address; behind TRUSTED_PROXY_COUNT proxies, taken from X-Forwarded-For.
-
-    Anything that is not a valid IP address is ignored, so it is never stored or used as a key.
-    """
-    candidates = []
-    hops = settings.TRUSTED_PROXY_COUNT
-    if hops:
-        forwarded = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        if len(forwarded) >= hops:
-            candidates.append(forwarded[-hops])
-    candidates.append(request.META.get("REMOTE_ADDR", ""))
-    for candidate in candidates:
-        try:
-            return str(ipaddress.ip_address(candidate))
-        except ValueError:
-            continue
-    return None
+class Attempt(NamedTuple):
+    limited: bool  # over the allowance: refuse it
+    retry_after: int  # seconds until the allowance's window ends
+    counter: str | None  # the cache key it was counted in, for give_back(); None if not counted
 
 
-UNLIMITED = {"count": 0, "limit": 1, "should_limit": False, "time_left": 0}
+UNLIMITED = Attempt(limited=False, retry_after=0, counter=None)
 GROUP = "comments.post"
-COUNTED = "_comment_rate_key"  # the counter this request added one to (see give_back)
 
 
-def rate_key(req) -> str:
-    return client_ip(req) or "unknown"
+def count_attempt(ip: str | None) -> Attempt:
+    """Count one comment from this address against COMMENTS_RATE_LIMIT: one atomic increment of
+    django-ratelimit's counter in Django's cache, so concurrent posts cannot all pass, and its
+    answer says how long the window has left. Only forms that passed their checks are counted.
 
-
-def rate_usage(request, *, count: bool) -> dict:
-    """The per-address comment allowance (django-ratelimit, counted in Django's cache).
-
-    With `count`, the counter is incremented atomically, so concurrent posts cannot all pass;
-    the request remembers which counter it was, for give_back().
     If the cache is down, comments are still accepted (the other spam rules still apply).
     """
+    address = ip or "unknown"
     try:
-        if count:
-            # The counter get_usage() is about to increment. Should its window end in between,
-            # give_back() lowers the old, expiring counter: harmless, just no refund.
-            setattr(request, COUNTED, counter_key(request))
+        # The counter get_usage() is about to increment. Should its window end in between,
+        # give_back() lowers the old, expiring counter: harmless, just no refund.
+        counter = counter_key(address)
         usage = get_usage(
-            request,
+            address,  # handed only to `key` (method=ALL: it never reads a request's method)
             group=GROUP,
-            key=lambda group, req: rate_key(req),
+            key=lambda group, address: address,
             rate=settings.COMMENTS_RATE_LIMIT,
-            method="POST",
-            increment=count,
+            method=ALL,
+            increment=True,
         )
     except CacheUnavailable:
         return UNLIMITED  # core.cache logs the outage, once
     except Exception:
         logger.warning("Rate limit unavailable (cache down); not limiting", exc_info=True)
         return UNLIMITED
-    return usage or UNLIMITED
+    if usage is None:
+        return UNLIMITED  # RATELIMIT_ENABLE = False
+    return Attempt(usage["should_limit"], max(1, usage["time_left"]), counter)
 
 
-def counter_key(request) -> str:
+def counter_key(address: str) -> str:
     """The cache key of this address's counter in the current window, as django-ratelimit
     names it (its private helpers; tests/comments/test_retries.py fails if they change)."""
     rate = settings.COMMENTS_RATE_LIMIT
-    value = rate_key(request)
-    window = _get_window(value, _split_rate(rate)[1])
-    return _make_cache_key(GROUP, window, rate, value, "POST")
+    window = _get_window(address, _split_rate(rate)[1])
+    return _make_cache_key(GROUP, window, rate, address, ALL)
 
 
-def give_back(request) -> None:
-    """Undo this request's count: its comment was not saved through no fault of the reader
-    (the database failed mid-save), so the retry must not be the one that is refused.
+def give_back(attempt: Attempt) -> None:
+    """Undo a counted attempt: its comment was not saved through no fault of the reader (the
+    database failed mid-save), so the retry must not be the one that is refused.
 
-    Only the counter this request incremented, once, and never below zero.
+    Only the counter that attempt incremented, and never below zero.
     """
-    key = getattr(request, COUNTED, None)
-    if key is None:
+    if attempt.counter is None:
         return
-    delattr(request, COUNTED)
     cache = caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")]
     try:
-        if (cache.get(key) or 0) > 0:
-            cache.decr(key)
+        if (cache.get(attempt.counter) or 0) > 0:
+            cache.decr(attempt.counter)
     except ValueError:
         pass  # gone meanwhile (expired): nothing to give back
     except CacheUnavailable:
         pass  # core.cache logs the outage, once; the limit is not applied while it lasts
     except Exception:
         logger.warning("Rate limit: could not give back a failed save's attempt", exc_info=True)
-
-
-def is_rate_limited(request) -> bool:
-    usage = rate_usage(request, count=False)
-    return usage["count"] >= usage["limit"]
 
 
 def claim_new_text(*, text: str, email: str) -> bool:

@@ -9,11 +9,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.models import Article
-from articles.views import ArticleDetailView
+from articles.views import render_essay
+from core.client import client_ip
 from core.origin import same_origin_post
 
-from . import services, throttle
-from .forms import CommentForm, TamperedToken, article_of_token
+from . import services
+from .forms import CommentForm, article_of_token
 from .models import Comment
 from .notifications import comment_from_token
 from .threads import remember_comment
@@ -22,7 +23,9 @@ logger = logging.getLogger(__name__)
 SAVE_FAILED_RETRY_SECONDS = 5  # a database restart or failover; the reader just posts again
 
 
-def refusal(request, article, status: int, title: str, message: str, form=None, kept_text=""):
+def refusal(
+    request, article, status: int, title: str, message: str, form=None, kept_text="", retry_after=0
+):
     """A page saying what happened; with `form`, the reader's comment is in it, ready to post;
     with `kept_text` (nowhere to post it), their text to copy."""
     reply_to = None
@@ -37,73 +40,40 @@ def refusal(request, article, status: int, title: str, message: str, form=None, 
         "kept_text": kept_text,
     }
     response = render(request, "comments/refused.html", context, status=status)
-    if status == 429:
-        response["Retry-After"] = str(throttle.rate_usage(request, count=False)["time_left"])
-    elif status == 503:
-        response["Retry-After"] = str(SAVE_FAILED_RETRY_SECONDS)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
     return response
 
 
 @same_origin_post  # anonymous readers' pages carry no CSRF token: they are shared (core/origin.py)
 @require_POST
 def post_comment(request, slug):
-    """Post/redirect/get. Drafts, scheduled and unknown essays are 404."""
+    """Post/redirect/get. Drafts, scheduled and unknown essays are 404. The rules are
+    services.submit_comment's; this view checks the form and turns each refusal into a page."""
     article = get_object_or_404(Article.objects.published(), slug=slug)
-    if not article.comments_open:
-        # They may have closed while the reader was typing: hand the text back to keep.
-        text = request.POST.get("text", "").strip()
-        message = "Comments are closed."
-        if text:
-            message += " Your comment was not posted; it is below, to copy and keep."
-        return refusal(request, article, 403, "Comments are closed", message, kept_text=text)
-    # Rate limit first, duplicate text last (in submit_comment's transaction): nothing a failed
-    # or refused attempt did can block its retry.
-    if throttle.is_rate_limited(request):
-        return too_many(request, article)
     form = CommentForm(request.POST, article=article, user=request.user)
     try:
-        valid = form.is_valid()
-    except TamperedToken:
-        return refusal(
-            request,
-            article,
-            400,
-            "Form could not be checked",
-            "This comment form could not be verified (it may come from an old copy of the "
-            "page), so nothing was posted. Your comment is below in a fresh form: please "
-            "check it and post it again.",
-            form=kept_form(request, article),
-        )
-    if not valid:
-        return render_article_with_form(request, slug, form)
-    if throttle.rate_usage(request, count=True)["should_limit"]:
-        return too_many(request, article)  # concurrent posts used up the allowance meanwhile
-
-    data = {**form.cleaned_data, "seconds_on_form": form.seconds_on_form}
-    user_agent = request.META.get("HTTP_USER_AGENT", "")
-    meta = {"ip": throttle.client_ip(request), "user_agent": user_agent}
-    try:
-        comment = services.submit_comment(
-            article=article, data=data, request_meta=meta, user=request.user
-        )
+        # Before the form: a closed essay's page has no form to show its errors in.
+        services.ensure_open(article)
+        if not form.is_valid():
+            if form.is_tampered:
+                return unverified(request, article)
+            return render_essay(request, article, extra_context={"comment_form": form})
+        data = {**form.cleaned_data, "seconds_on_form": form.seconds_on_form}
+        comment = services.submit_comment(article=article, data=data, client=client_of(request))
+    except services.CommentsClosed:
+        return closed(request, article)
+    except services.RateLimited as limited:
+        return too_many(request, article, limited.retry_after)
     except services.DuplicateComment:
         form.add_error("text", "You have already posted this comment.")
-        return render_article_with_form(request, slug, form)
+        return render_essay(request, article, extra_context={"comment_form": form})
     except (OperationalError, InterfaceError):
         # The database went away mid-save (restart, failover, a killed connection): the
-        # transaction rolled back, so say so and hand the comment back. A database that stays
-        # down fails this page too and gets the site's own 503.
+        # transaction rolled back and the attempt was given back, so say so and hand the
+        # comment back. A database that stays down fails this page too (the site's own 503).
         logger.warning("Comment not saved: database error", exc_info=True)
-        throttle.give_back(request)  # not the reader's doing: the retry must not be a 429
-        return refusal(
-            request,
-            article,
-            503,
-            "Comment not saved",
-            "Your comment could not be saved just now (our database did not complete the save). "
-            "Nothing was stored; your comment is below. Please post it again in a moment.",
-            form=kept_form(request, article),
-        )
+        return save_failed(request, article)
     remember_comment(request, comment)
     if comment.status == Comment.Status.APPROVED:
         messages.success(request, "Thank you — your comment is published.")
@@ -112,7 +82,34 @@ def post_comment(request, slug):
     return redirect(comment.get_absolute_url())
 
 
-def too_many(request, article):
+def client_of(request) -> services.ClientInfo:
+    user_agent = request.META.get("HTTP_USER_AGENT", "")
+    return services.ClientInfo(ip=client_ip(request), user_agent=user_agent, user=request.user)
+
+
+def closed(request, article):
+    # They may have closed while the reader was typing: hand the text back to keep.
+    text = request.POST.get("text", "").strip()
+    message = "Comments are closed."
+    if text:
+        message += " Your comment was not posted; it is below, to copy and keep."
+    return refusal(request, article, 403, "Comments are closed", message, kept_text=text)
+
+
+def unverified(request, article):
+    return refusal(
+        request,
+        article,
+        400,
+        "Form could not be checked",
+        "This comment form could not be verified (it may come from an old copy of the "
+        "page), so nothing was posted. Your comment is below in a fresh form: please "
+        "check it and post it again.",
+        form=kept_form(request, article),
+    )
+
+
+def too_many(request, article, retry_after: int):
     return refusal(
         request,
         article,
@@ -121,6 +118,20 @@ def too_many(request, article):
         "You have posted several comments in a short time. Nothing you sent was saved yet: "
         "your comment is below. Please wait a few minutes and post it again.",
         form=kept_form(request, article),
+        retry_after=retry_after,
+    )
+
+
+def save_failed(request, article):
+    return refusal(
+        request,
+        article,
+        503,
+        "Comment not saved",
+        "Your comment could not be saved just now (our database did not complete the save). "
+        "Nothing was stored; your comment is below. Please post it again in a moment.",
+        form=kept_form(request, article),
+        retry_after=SAVE_FAILED_RETRY_SECONDS,
     )
 
 
@@ -140,14 +151,6 @@ def kept_form(request, article) -> CommentForm:
     if article_of_token(posted.get("token", "")) == article.pk:
         initial["token"] = posted["token"]
     return CommentForm(article=article, user=request.user, initial=initial)
-
-
-def render_article_with_form(request, slug, form):
-    """The essay page again, with the reader's text kept and each error next to its field."""
-    view = ArticleDetailView()
-    view.setup(request, slug=slug)
-    view.comment_form = form
-    return view.get(request)
 
 
 @csrf_exempt  # RFC 8058 one-click unsubscribe is a POST from the mail client; the token is signed.

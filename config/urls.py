@@ -4,9 +4,8 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from articles.sitemaps import SITEMAPS
-from articles.views import RobotsView
-from config.views import favicon
 from core.edge.pages import cached_page
+from core.views import RobotsView, favicon
 
 admin.site.site_header = f"{settings.SITE_NAME} — editors"
 admin.site.site_title = settings.SITE_NAME
@@ -36,13 +35,13 @@ urlpatterns = [
 ]
 
 if settings.BENCH_ENDPOINTS:
-    from config import bench
+    from bench import endpoints
 
-    urlpatterns = bench.urlpatterns + urlpatterns
+    urlpatterns = endpoints.urlpatterns + urlpatterns
 
 if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-handler500 = "config.views.server_error"
+handler500 = "core.views.server_error"

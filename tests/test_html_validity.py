@@ -145,12 +145,12 @@ def too_many_comments_page(client, article):
 
 def unsubscribe_pages(client, comment):
     """The page a reply notice links to, in each of its states (GET asks, POST unsubscribes)."""
-    from unittest import mock
+    import time_machine
 
     from comments.notifications import unsubscribe_token
 
     url = reverse("comments:unsubscribe", args=[unsubscribe_token(comment)])
-    with mock.patch("time.time", return_value=0):
+    with time_machine.travel(0, tick=False):  # long before UNSUBSCRIBE_MAX_AGE
         expired = reverse("comments:unsubscribe", args=[unsubscribe_token(comment)])
     pages = {
         "unsubscribe-confirm": client.get(url),

@@ -197,7 +197,7 @@ def test_renaming_a_section_purges_the_essays_that_name_it():
     assert "Renamed section" in Client().get(article.get_absolute_url()).text
 
 
-def test_no_lifetime_crosses_the_next_scheduled_essay(monkeypatch, settings):
+def test_no_lifetime_crosses_the_next_scheduled_essay(time_machine, settings):
     settings.EDGE_MAX_AGE = 3600
     make_article("Already out")
     make_article("Soon out", published_at=timezone.now() + timedelta(seconds=90))
@@ -206,8 +206,7 @@ def test_no_lifetime_crosses_the_next_scheduled_essay(monkeypatch, settings):
     max_age = int(re.search(r"s-maxage=(\d+)", response["Cache-Control"])[1])
     assert 80 <= max_age <= 90
     assert "Soon out" not in reader.get(HOME).text  # from the cache
-    later = timezone.now() + timedelta(seconds=91)
-    monkeypatch.setattr(timezone, "now", lambda: later)
+    time_machine.move_to(timezone.now() + timedelta(seconds=91), tick=False)
     assert "Soon out" in reader.get(HOME).text
 
 
@@ -221,13 +220,12 @@ def test_scheduling_an_essay_plans_a_purge_at_its_time(settings):
     assert planned and {"home", f"essay-{article.pk}"} <= set(planned[0].kwargs["keys"])
 
 
-def test_comments_close_on_cached_pages_when_their_time_comes(settings, monkeypatch):
+def test_comments_close_on_cached_pages_when_their_time_comes(settings, time_machine):
     settings.COMMENTS_CLOSE_AFTER_DAYS = 30
     article = make_article(published_at=timezone.now() - timedelta(days=29, hours=23))
     reader = Client()
     assert 'name="text"' in reader.get(article.get_absolute_url()).text
-    later = timezone.now() + timedelta(hours=2)
-    monkeypatch.setattr(timezone, "now", lambda: later)
+    time_machine.move_to(timezone.now() + timedelta(hours=2), tick=False)
     assert "Comments are closed." in reader.get(article.get_absolute_url()).text
 
 

@@ -100,3 +100,75 @@ def test_postgres_url_uses_persistent_connections():
 def test_benchmark_endpoints_are_off_unless_asked_for(client, db):
     assert client.get("/__bench__/hello/").status_code == 404
     assert client.get("/__bench__/template/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("COMMENTS_MAX_LENGTH", "abc"),
+        ("TRUSTED_PROXY_COUNT", "-1"),
+        ("TASK_SWEEP_SECONDS", "soon"),
+        ("DEBUG", "flase"),
+        ("COMMENTS_MODERATION", "hold_some"),
+        ("MEDIA_STORAGE_OPTIONS", "{not json"),
+    ],
+)
+def test_a_bad_value_names_the_variable_instead_of_a_traceback_from_int(name, value):
+    result = run_django(**{name: value})
+    assert result.returncode != 0
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line.startswith("django.core.exceptions.ImproperlyConfigured: ")
+    assert name in last_line
+    assert "ValueError" not in result.stderr
+
+
+def test_every_variable_keeps_its_default_when_unset_or_empty():
+    names = [
+        "COMMENTS_MAX_LENGTH",
+        "TRUSTED_PROXY_COUNT",
+        "FEED_FULL_CONTENT",
+        "TASK_SWEEP_SECONDS",
+    ]
+    defaults = ["5000", "0", "False", "30.0"]
+    assert read_settings(names) == defaults
+    assert read_settings(names, **dict.fromkeys(names, "")) == defaults
+
+
+def test_values_are_read_with_their_types():
+    values = read_settings(
+        ["COMMENTS_MAX_LENGTH", "FEED_FULL_CONTENT", "ALLOWED_HOSTS", "TASK_SWEEP_SECONDS"],
+        COMMENTS_MAX_LENGTH=" 800 ",
+        FEED_FULL_CONTENT="yes",
+        ALLOWED_HOSTS="a.example, ,b.example",
+        TASK_SWEEP_SECONDS="2.5",
+    )
+    assert values == ["800", "True", "['a.example', 'b.example']", "2.5"]
+
+
+@pytest.mark.parametrize(
+    "reader, raw, expected",
+    [
+        ("integer", "12", 12),
+        ("number", "0.5", 0.5),
+        ("boolean", "Off", False),
+        ("boolean", "TRUE", True),
+        ("strings", "x,,y ", ["x", "y"]),
+        ("json_value", '{"a": 1}', {"a": 1}),
+    ],
+)
+def test_the_reader_functions(monkeypatch, reader, raw, expected):
+    from core import env
+
+    monkeypatch.setenv("SOME_SETTING", raw)
+    assert getattr(env, reader)("SOME_SETTING", None) == expected
+
+
+@pytest.mark.parametrize("raw", ["nan", "inf", "-2"])
+def test_a_number_must_be_finite_and_not_negative(monkeypatch, raw):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from core import env
+
+    monkeypatch.setenv("SOME_SECONDS", raw)
+    with pytest.raises(ImproperlyConfigured, match="SOME_SECONDS"):
+        env.number("SOME_SECONDS", 1.0)

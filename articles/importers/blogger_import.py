@@ -4,6 +4,9 @@ Reading happens three times, each pass streaming the file (memory stays flat): `
 refuses a bad file before anything is written, then posts and pages are stored, then
 comments (which may come before their post in a Takeout file). Each batch commits on its
 own, noted in a journal; any failure undoes the whole run (journal.py).
+
+The comments are stored by the comments app, which receives them through the
+`comments_read` signal (comments/importers.py): articles imports nothing from comments.
 """
 
 import hashlib
@@ -17,12 +20,9 @@ from datetime import timedelta
 from itertools import islice
 
 import reversion
-from django.conf import settings
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils.text import Truncator
-
-from comments.models import Comment, render_comment_text
-from comments.services import refresh_comment_counts
 
 from ..models import Article, ArticleAuthor, Author, LegacyRedirect, Page, Section, Topic
 from ..rendering import BodyFormat
@@ -39,6 +39,13 @@ UPDATE_GRACE = timedelta(days=1)
 # Blogger's path for a post whose title it could not turn into a slug (e.g. Korean titles).
 PLACEHOLDER_STEM = re.compile(r"^blog-post(_\d+)?$")
 
+# Sent once per run, after posts and pages are stored, with `run` (a BloggerImport),
+# `comments` (the export's blogger.Comment records, streamed from the file) and
+# `progress(count)`. Receivers store them in batches (batches()) noting every change in
+# run.journal; they run inside the run's undo guard, so their failure takes the whole run back,
+# and inside its transaction on a dry run.
+comments_read = Signal()
+
 
 @dataclass
 class Summary:
@@ -51,13 +58,14 @@ class Summary:
 
 
 @dataclass
-class _Context:
+class BloggerImport:
+    """One run, as the receivers of `comments_read` see it."""
+
     section: Section
     journal: Journal
     summary: Summary
     posts: dict[str, int] = field(default_factory=dict)  # Blogger post id → article pk
     pages: dict[str, str] = field(default_factory=dict)  # id tail → old address or title
-    to_thread: list[tuple] = field(default_factory=list)  # (pk, reply tail, article pk, time)
 
 
 def import_blog(
@@ -87,11 +95,11 @@ def _run(open_export, blog, section_name, source, progress):
     try:
         summary = Summary()
         section = named(Section, section_name or blog.title or "Blog", journal.created)
-        context = _Context(section=section, journal=journal, summary=summary)
+        context = BloggerImport(section=section, journal=journal, summary=summary)
         total = sum(blog.counts.get(kind, 0) for kind in ("post", "page", "comment"))
         done = 0
         records = (r for r in blogger.read(open_export, blog) if not isinstance(r, blogger.Comment))
-        for batch in _batches(records):
+        for batch in batches(records):
             with transaction.atomic(), reversion.create_revision():
                 reversion.set_comment("Imported from Blogger.")
                 for record in batch:
@@ -101,16 +109,17 @@ def _run(open_export, blog, section_name, source, progress):
                     _store_post(record, context)
                     done += 1
             progress(done, total)
+        # Read lazily: with no receiver (no comments app), the file is not read a third time.
         comments = (r for r in blogger.read(open_export, blog) if isinstance(r, blogger.Comment))
-        for batch in _batches(comments):
-            with transaction.atomic():
-                for record in batch:
-                    _store_comment(record, context)
-            done += len(batch)
+
+        def comments_progress(count: int) -> None:
+            nonlocal done
+            done += count
             progress(done, total)
-        with transaction.atomic():
-            _thread(context)
-            refresh_comment_counts(article_ids=set(context.posts.values()))
+
+        comments_read.send(
+            sender=BloggerImport, run=context, comments=comments, progress=comments_progress
+        )
     except BaseException:
         undo(journal.run)
         raise
@@ -118,21 +127,23 @@ def _run(open_export, blog, section_name, source, progress):
     return summary, sorted(set(context.posts.values()))
 
 
-def _batches(records: Iterable) -> Iterator[list]:
+def batches(records: Iterable) -> Iterator[list]:
+    """Records in lists of BATCH_SIZE, each to be stored in a transaction of its own."""
     iterator = iter(records)
     while batch := list(islice(iterator, BATCH_SIZE)):
         yield batch
 
 
-def _digest(record) -> str:
+def record_digest(record) -> str:
+    """What a re-import compares: an unchanged record (and converter) is left alone."""
     data = json.dumps(asdict(record), default=str, sort_keys=True)
     return hashlib.sha256(f"{CONVERTER_VERSION}\n{data}".encode()).hexdigest()
 
 
-def _store_post(post: blogger.Post, context: _Context) -> None:
+def _store_post(post: blogger.Post, context: BloggerImport) -> None:
     model = Page if post.kind == "page" else Article
     noun = "pages" if post.kind == "page" else ("essays" if post.live else "drafts")
-    digest = _digest(post)
+    digest = record_digest(post)
     existing = model.objects.filter(source_id=post.source_id).first()
     if existing and existing.source_digest == digest:
         context.summary.unchanged[noun] += 1
@@ -191,7 +202,7 @@ def _remember(post, obj, context) -> None:
     if isinstance(obj, Article):
         context.posts[post.source_id] = obj.pk
     else:
-        context.pages[_tail(post.source_id.replace(".page-", ".post-"))] = (
+        context.pages[source_tail(post.source_id.replace(".page-", ".post-"))] = (
             post.old_path or obj.title
         )
 
@@ -225,94 +236,6 @@ def _title_from(body: str, post: blogger.Post) -> str:
     return f"Untitled post of {post.published:%-d %B %Y}"
 
 
-def _store_comment(record: blogger.Comment, context: _Context) -> None:
-    article_id = context.posts.get(record.post_id) or _article_of(record.post_id)
-    reply_tail = _tail(record.reply_to_id) if record.reply_to_id else None
-    if article_id is None:
-        # Some legacy exports name the comment answered in thr:in-reply-to instead.
-        answered = Comment.objects.filter(source_id=record.post_id).values("article_id").first()
-        if answered is None:
-            page = context.pages.get(_tail(record.post_id))
-            why = (
-                f"comment on the page {page} (pages take no comments here)"
-                if page
-                else "comment on a post that is not in the export"
-            )
-            context.summary.skipped.append((record.source_id, why))
-            return
-        article_id, reply_tail = answered["article_id"], _tail(record.post_id)
-    digest = _digest(record)
-    existing = Comment.objects.filter(source_id=record.source_id).first()
-    if existing and existing.source_digest == digest:
-        context.summary.unchanged["comments"] += 1
-        return
-    fields = {
-        "article_id": article_id,
-        "author_name": record.author[:100],
-        "author_email": record.email[:254].lower() if "@" in record.email else "",
-        "author_url": record.url[:200] if record.url.startswith(("http://", "https://")) else "",
-        "text": html_to_text(record.html),
-        # A comment that was not live on Blogger (held, deleted) is never shown here either.
-        "status": Comment.Status.APPROVED if record.live else Comment.Status.REMOVED,
-        "created_at": record.published,
-        "source_digest": digest,
-    }
-    if existing:
-        context.journal.updating(existing)
-        fields["text_html"] = render_comment_text(fields["text"])  # update() skips save()
-        Comment.objects.filter(pk=existing.pk).update(**fields)
-        pk = existing.pk
-        context.summary.updated["comments"] += 1
-    else:
-        comment = Comment.objects.create(source_id=record.source_id, **fields)
-        context.journal.created(comment)
-        pk = comment.pk
-        context.summary.created["comments"] += 1
-    context.posts.setdefault(record.post_id, article_id)
-    context.to_thread.append((pk, reply_tail, article_id, record.published))
-
-
-def _article_of(post_id: str) -> int | None:
-    return Article.objects.filter(source_id=post_id).values_list("pk", flat=True).first()
-
-
-def _thread(context: _Context) -> None:
-    """Set parent, in_reply_to and depth of the comments stored by this run.
-
-    Done after all comments are in, since a reply may come before the comment it answers.
-    Replies deeper than COMMENTS_MAX_DEPTH attach to the deepest level allowed.
-    """
-    if not context.to_thread:
-        return
-    rows = Comment.objects.filter(
-        article_id__in={article_id for _, _, article_id, _ in context.to_thread},
-        source_id__isnull=False,
-    ).values_list("pk", "source_id", "article_id", "parent_id", "depth")
-    by_pk = {pk: [article_id, parent_id, depth] for pk, _, article_id, parent_id, depth in rows}
-    by_tail = {_tail(source_id): pk for pk, source_id, *_ in rows}
-    changed = []
-    for pk, reply_tail, article_id, _ in sorted(context.to_thread, key=lambda row: row[3]):
-        answered = by_tail.get(reply_tail or "")
-        if answered is None or by_pk[answered][0] != article_id or answered == pk:
-            answered = None
-        parent = answered
-        while parent is not None and by_pk[parent][2] + 1 >= settings.COMMENTS_MAX_DEPTH:
-            parent = by_pk[parent][1]
-        by_pk[pk][1:] = [parent, by_pk[parent][2] + 1 if parent else 0]
-        changed.append(
-            Comment(pk=pk, parent_id=parent, in_reply_to_id=answered, depth=by_pk[pk][2])
-        )
-    Comment.objects.bulk_update(changed, ["parent", "in_reply_to", "depth"], batch_size=500)
-
-
-def _tail(source_id: str) -> str:
+def source_tail(source_id: str) -> str:
     """Blogger ids end in ".post-<number>"; links to a comment end in that number."""
     return source_id.rsplit(".post-", 1)[-1]
-
-
-def html_to_text(markup: str) -> str:
-    """Blogger stores comments as HTML; readers' comments here are plain text."""
-    text = re.sub(r"(?i)<br\s*/?>", "\n", markup)
-    text = re.sub(r"(?i)</p\s*>", "\n\n", text)
-    text = re.sub(r"<[^>]*>", "", text)
-    return re.sub(r"\n{3,}", "\n\n", html.unescape(text)).strip()

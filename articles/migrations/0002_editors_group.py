@@ -2,32 +2,18 @@
 
 from django.db import migrations
 
+from core.groups import delete_group, grant
+
 EDITORS = "Editors"
 MODELS = ["article", "articleauthor", "author", "section", "topic"]
-ACTIONS = ["add", "change", "delete", "view"]
 
 
 def create_editors_group(apps, schema_editor):
-    from django.contrib.auth.management import create_permissions
-
-    # Permissions are normally created after all migrations have run; make sure they exist now.
-    app_config = apps.get_app_config("articles")
-    previous = getattr(app_config, "models_module", None)
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = previous  # (also when run with the live app registry)
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name=EDITORS)
-    codenames = [f"{action}_{model}" for model in MODELS for action in ACTIONS]
-    group.permissions.add(
-        *Permission.objects.filter(content_type__app_label="articles", codename__in=codenames)
-    )
+    grant(apps, EDITORS, "articles", MODELS)
 
 
 def remove_editors_group(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name=EDITORS).delete()
+    delete_group(apps, EDITORS)
 
 
 class Migration(migrations.Migration):

@@ -1,17 +1,14 @@
-"""Compute search vectors for essays that existed before full-text search (PostgreSQL only)."""
+"""Once computed the search vectors of existing essays (PostgreSQL) with the live command.
+
+Now a no-op: a migration must not call code that changes after it (the command used the live
+models and settings). Migration 0016 recomputes every essay's vector from historical models,
+so a database migrated from any earlier state ends with the same vectors as before.
+"""
 
 from django.db import migrations
-
-
-def fill(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    from django.core.management import call_command
-
-    call_command("rebuild_search_index", verbosity=0)
 
 
 class Migration(migrations.Migration):
     dependencies = [("articles", "0010_section_index")]
 
-    operations = [migrations.RunPython(fill, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]

@@ -2,38 +2,19 @@
 
 from django.db import migrations
 
+from core.groups import delete_group, grant
+
 MODERATORS = "Moderators"
-PERMISSIONS = [
-    "view_comment",
-    "change_comment",
-    "view_moderationaction",
-    "view_blocklistentry",
-    "add_blocklistentry",
-    "change_blocklistentry",
-    "delete_blocklistentry",
-]
 
 
 def create_moderators_group(apps, schema_editor):
-    from django.contrib.auth.management import create_permissions
-
-    # Permissions are normally created after all migrations have run; make sure they exist now.
-    app_config = apps.get_app_config("comments")
-    previous = getattr(app_config, "models_module", None)
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = previous  # (also when run with the live app registry)
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name=MODERATORS)
-    group.permissions.add(
-        *Permission.objects.filter(content_type__app_label="comments", codename__in=PERMISSIONS)
-    )
+    grant(apps, MODERATORS, "comments", ["comment"], ["view", "change"])
+    grant(apps, MODERATORS, "comments", ["moderationaction"], ["view"])
+    grant(apps, MODERATORS, "comments", ["blocklistentry"])
 
 
 def remove_moderators_group(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name=MODERATORS).delete()
+    delete_group(apps, MODERATORS)
 
 
 class Migration(migrations.Migration):

@@ -3,8 +3,37 @@ from django.utils.dates import MONTHS
 from django.utils.safestring import mark_safe
 
 from comments.models import render_comment_text
+from comments.threads import comment_context
+from core.edge.keys import tag
 
 register = template.Library()
+
+
+@register.inclusion_tag("comments/_area.html", takes_context=True)
+def comment_area(context, article):
+    """`{% comment_area article %}`: an essay's comments, threaded, and the form to post one.
+
+    The reader's own comments awaiting moderation are shown to them only: a session holding
+    any is never given a shared page (PAGE_CACHE_PERSONAL_SESSION_KEYS, core.edge.pages).
+    A `comment_form` already in the context (a refused comment shown again, errors and all)
+    is the form shown. A page that built the whole area itself (a `comment_thread` in the
+    context: bench/endpoints.py's page made of objects in memory) is shown as built.
+    """
+    request = context["request"]
+    tag(request, f"comments-{article.pk}")  # its comments and their count: purged on a change
+    if "comment_thread" in context:
+        built = {name: context.get(name) for name in AREA}
+    else:
+        built = comment_context(request, article, form=context.get("comment_form"))
+    return {
+        "article": article,
+        "count": article.comment_count,
+        "user": context.get("user"),
+        **built,
+    }
+
+
+AREA = ("comment_thread", "comment_form", "reply_to", "moderation_note")  # comment_context's keys
 
 
 @register.filter(is_safe=True)

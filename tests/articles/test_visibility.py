@@ -13,9 +13,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def frozen_now(monkeypatch):
+def frozen_now(time_machine):
     moment = timezone.now().replace(microsecond=0)
-    monkeypatch.setattr(timezone, "now", lambda: moment)
+    time_machine.move_to(moment, tick=False)
     return moment
 
 
@@ -33,13 +33,13 @@ def test_drafts_are_never_published_whatever_their_date():
     assert not Article.objects.published().filter(pk__in=[draft.pk, undated_draft.pk]).exists()
 
 
-def test_scheduled_piece_appears_by_itself_when_its_time_comes(client, monkeypatch):
+def test_scheduled_piece_appears_by_itself_when_its_time_comes(client, time_machine):
     scheduled = make_article("Tomorrow’s essay", published_at=timezone.now() + timedelta(days=1))
     assert client.get(scheduled.get_absolute_url()).status_code == 404
     assert "Tomorrow’s essay" not in client.get(reverse("articles:home")).text
 
     later = timezone.now() + timedelta(days=1, minutes=1)
-    monkeypatch.setattr(timezone, "now", lambda: later)
+    time_machine.move_to(later, tick=False)
     assert client.get(scheduled.get_absolute_url()).status_code == 200
     assert "Tomorrow’s essay" in client.get(reverse("articles:home")).text
 
@@ -125,7 +125,7 @@ def owner_urls(owner, kind: str) -> list[str]:
 
 
 def test_authors_topics_and_sections_without_a_public_essay_are_404(
-    client, editor_client, monkeypatch
+    client, editor_client, time_machine
 ):
     """An embargoed author's bio was readable by guessing the slug (issue 12)."""
     soon = timezone.now() + timedelta(hours=2)
@@ -184,7 +184,7 @@ def test_authors_topics_and_sections_without_a_public_essay_are_404(
 
     # When the scheduled essay goes out, its author, topic and section appear by themselves.
     later = soon + timedelta(minutes=1)
-    monkeypatch.setattr(timezone, "now", lambda: later)
+    time_machine.move_to(later, tick=False)
     author, topic, section = hidden["scheduled"]
     for owner, kind in [(author, "author"), (topic, "topic"), (section, "section")]:
         for url in owner_urls(owner, kind):

@@ -2,12 +2,11 @@
 
 import feedparser
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Article
 from tests.factories import make_article, make_comment, make_section, make_topic
+from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -26,12 +25,6 @@ def test_counts_are_of_approved_comments_with_the_right_plural(client, approved,
     for url in [reverse("articles:home"), topic.get_absolute_url(), article.get_absolute_url()]:
         text = client.get(url).text
         assert f">{label}<" in text, url
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 def test_article_page_with_hundreds_of_threaded_comments_costs_fixed_queries(

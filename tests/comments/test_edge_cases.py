@@ -11,7 +11,7 @@ from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 
-from comments import notifications, throttle
+from comments import notifications
 from comments.models import Comment
 from tests.factories import comment_data, make_article, make_comment
 
@@ -23,12 +23,11 @@ def post(client, article, meta=None, **data):
     return client.post(url, comment_data(article, **data), **(meta or {}))
 
 
-def test_posts_that_pass_the_early_check_together_still_respect_the_limit(
-    client, settings, monkeypatch
-):
+def test_forms_sent_back_with_errors_do_not_count_against_the_limit(client, settings):
     settings.COMMENTS_RATE_LIMIT = "1/10m"
     article = make_article()
-    monkeypatch.setattr(throttle, "is_rate_limited", lambda request: False)  # both got past it
+    for _ in range(3):  # the reader fixes one mistake after another
+        assert post(client, article, text="first", email="not an address").status_code == 200
     assert post(client, article, text="first").status_code == 302
     assert post(client, article, text="second").status_code == 429
     assert list(Comment.objects.values_list("text", flat=True)) == ["first"]
@@ -232,6 +231,20 @@ def test_a_form_that_cannot_be_verified_keeps_the_text_in_a_fresh_form(client):
     again = kept(refused.text)
     assert again["text"] == TYPED["text"] and again["name"] == TYPED["name"]
     assert client.post(reverse("comments:post", args=[article.slug]), again).status_code == 302
+
+
+def test_a_closed_essay_hands_the_text_back_even_from_a_form_with_errors(client):
+    article = make_article(allow_comments=False)
+    refused = post(client, article, text="Kept though the email is wrong", email="nope")
+    assert refused.status_code == 403
+    assert "Kept though the email is wrong</textarea>" in refused.text
+
+
+def test_an_unverifiable_form_is_a_400_whatever_else_is_wrong_with_it(client):
+    article = make_article()
+    refused = post(client, article, token="garbage", email="nope", text="Mine, kept")
+    assert refused.status_code == 400 and "could not be verified" in refused.text
+    assert "Mine, kept</textarea>" in refused.text and not Comment.objects.exists()
 
 
 def test_comments_closed_while_typing_hand_the_text_back(client):

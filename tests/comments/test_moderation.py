@@ -13,6 +13,7 @@ from tests.factories import make_article, make_comment, make_editor, make_modera
 
 pytestmark = pytest.mark.django_db
 QUEUE = reverse("admin:comments_comment_changelist")
+Status = Comment.Status
 
 
 def moderate_url(comment, status):
@@ -24,7 +25,7 @@ def queue():
     article = make_article("Essay under discussion")
     older = make_comment(
         article,
-        status="pending",
+        status=Status.PENDING,
         text="Older pending",
         author_email="older@example.org",
         author_url="https://older.example.org/",
@@ -32,10 +33,12 @@ def queue():
         held_reasons="Too many links: 3 (more than 2)\nHeld for review (site policy)",
         created_at=timezone.now() - timedelta(hours=2),
     )
-    newer = make_comment(article, status="pending", text="Newer pending", ip_address="192.0.2.8")
+    newer = make_comment(
+        article, status=Status.PENDING, text="Newer pending", ip_address="192.0.2.8"
+    )
     approved = make_comment(article, text="Already approved")
     spam = make_comment(
-        article, status="spam", text="Spammy", held_reasons="Honeypot field filled in"
+        article, status=Status.SPAM, text="Spammy", held_reasons="Honeypot field filled in"
     )
     return {"article": article, "older": older, "newer": newer, "approved": approved, "spam": spam}
 
@@ -75,11 +78,13 @@ def test_queue_filters_and_search(moderator_client, queue, params, expected):
 
 
 def test_queue_filters_by_article_and_date(moderator_client, queue):
-    other = make_comment(make_article(), status="pending")
+    other = make_comment(make_article(), status=Status.PENDING)
     by_article = moderator_client.get(QUEUE, {"article__id__exact": other.article_id})
     assert list(by_article.context["cl"].result_list) == [other]
     long_ago = make_comment(
-        other.article, status="pending", created_at=timezone.now() - timedelta(days=400)
+        other.article,
+        status=Status.PENDING,
+        created_at=timezone.now() - timedelta(days=400),
     )
     today = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
     by_day = moderator_client.get(
@@ -97,10 +102,10 @@ def test_queue_filters_by_article_and_date(moderator_client, queue):
 @pytest.mark.parametrize(
     "action, status",
     [
-        ("approve", "approved"),
-        ("mark_spam", "spam"),
-        ("remove", "removed"),
-        ("restore_pending", "pending"),
+        ("approve", Status.APPROVED),
+        ("mark_spam", Status.SPAM),
+        ("remove", Status.REMOVED),
+        ("restore_pending", Status.PENDING),
     ],
 )
 def test_bulk_actions_move_comments_and_record_who_and_when(
@@ -120,40 +125,43 @@ def test_bulk_actions_move_comments_and_record_who_and_when(
     changed = [c for c in chosen if c.moderated_by is not None]
     assert changed and all(c.moderated_by.username == "moderator" for c in changed)
     assert all(c.actions.filter(status=status).exists() for c in changed)
-    assert Comment.objects.filter(pk=queue["newer"].pk, status="pending").exists()
+    assert Comment.objects.filter(pk=queue["newer"].pk, status=Status.PENDING).exists()
 
 
 def test_one_click_approve_and_spam_from_the_list(moderator_client, queue):
     page = moderator_client.get(QUEUE).text
-    assert f'formaction="{moderate_url(queue["older"], "approved")}"' in page
-    assert f'formaction="{moderate_url(queue["older"], "spam")}"' in page
+    assert f'formaction="{moderate_url(queue["older"], Status.APPROVED)}"' in page
+    assert f'formaction="{moderate_url(queue["older"], Status.SPAM)}"' in page
 
-    response = moderator_client.post(moderate_url(queue["older"], "approved"), HTTP_REFERER=QUEUE)
+    response = moderator_client.post(
+        moderate_url(queue["older"], Status.APPROVED), HTTP_REFERER=QUEUE
+    )
     assert response.status_code == 302 and response["Location"] == QUEUE
-    moderator_client.post(moderate_url(queue["newer"], "spam"))
+    moderator_client.post(moderate_url(queue["newer"], Status.SPAM))
     queue["older"].refresh_from_db()
     queue["newer"].refresh_from_db()
-    assert queue["older"].status == "approved" and queue["older"].moderated_at is not None
-    assert queue["newer"].status == "spam"
+    assert queue["older"].status == Status.APPROVED and queue["older"].moderated_at is not None
+    assert queue["newer"].status == Status.SPAM
 
 
 def test_change_page_has_one_click_buttons_and_history(moderator_client, queue):
-    moderator_client.post(moderate_url(queue["older"], "spam"))
+    moderator_client.post(moderate_url(queue["older"], Status.SPAM))
     page = moderator_client.get(
         reverse("admin:comments_comment_change", args=[queue["older"].pk])
     ).text
-    assert f'formaction="{moderate_url(queue["older"], "approved")}"' in page
+    assert f'formaction="{moderate_url(queue["older"], Status.APPROVED)}"' in page
+    assert moderate_url(queue["older"], Status.SPAM) not in page  # it is spam already
     assert "moderation history" in page.lower() and "Spam" in page
 
 
 def test_moderation_updates_the_public_count_at_once(moderator_client, queue):
     article = queue["article"]
     assert "1 comment</h2>" in Client().get(article.get_absolute_url()).text
-    moderator_client.post(moderate_url(queue["older"], "approved"))
+    moderator_client.post(moderate_url(queue["older"], Status.APPROVED))
     page = Client().get(article.get_absolute_url()).text
     assert "2 comments</h2>" in page and "Older pending" in page
-    moderator_client.post(moderate_url(queue["approved"], "removed"))
-    moderator_client.post(moderate_url(queue["older"], "spam"))
+    moderator_client.post(moderate_url(queue["approved"], Status.REMOVED))
+    moderator_client.post(moderate_url(queue["older"], Status.SPAM))
     assert "No comments</h2>" in Client().get(article.get_absolute_url()).text
 
 
@@ -167,11 +175,11 @@ def test_nothing_is_ever_deleted_by_moderation(moderator_client, queue, admin_cl
 
 
 def test_one_click_needs_post_and_a_valid_status(moderator_client, queue):
-    assert moderator_client.get(moderate_url(queue["older"], "approved")).status_code == 405
+    assert moderator_client.get(moderate_url(queue["older"], Status.APPROVED)).status_code == 405
     # An unknown status is bad input (400), not a permission problem.
     assert moderator_client.post(moderate_url(queue["older"], "deleted")).status_code == 400
     queue["older"].refresh_from_db()
-    assert queue["older"].status == "pending"
+    assert queue["older"].status == Status.PENDING
 
 
 def test_admin_index_and_article_admin_show_pending_count(moderator_client, admin_client, queue):
@@ -204,16 +212,16 @@ def test_editors_cannot_moderate(queue):
     client = Client()
     client.force_login(make_editor("ed2"))
     assert client.get(QUEUE).status_code == 403
-    assert client.post(moderate_url(queue["older"], "approved")).status_code == 403
+    assert client.post(moderate_url(queue["older"], Status.APPROVED)).status_code == 403
     queue["older"].refresh_from_db()
-    assert queue["older"].status == "pending"
+    assert queue["older"].status == Status.PENDING
 
 
 def test_anonymous_cannot_moderate(client, queue):
-    response = client.post(moderate_url(queue["older"], "approved"))
+    response = client.post(moderate_url(queue["older"], Status.APPROVED))
     assert response.status_code == 302 and reverse("admin:login") in response["Location"]
     queue["older"].refresh_from_db()
-    assert queue["older"].status == "pending"
+    assert queue["older"].status == Status.PENDING
 
 
 def test_blocklist_is_editable_by_moderators(moderator_client):

@@ -2,11 +2,10 @@
 
 import logging
 import re
-import time
 from datetime import timedelta
-from unittest import mock
 
 import pytest
+import time_machine
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -272,10 +271,10 @@ def test_forged_unsubscribe_token_is_refused(thread, method):
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_unsubscribe_links_expire_after_a_year(thread, method):
     _, parent = thread
-    now = time.time()
-    with mock.patch("time.time", return_value=now - 366 * 86400):
+    now = timezone.now()
+    with time_machine.travel(now - timedelta(days=366), tick=False):
         old = reverse("comments:unsubscribe", args=[unsubscribe_token(parent)])
-    with mock.patch("time.time", return_value=now - 364 * 86400):
+    with time_machine.travel(now - timedelta(days=364), tick=False):
         recent = reverse("comments:unsubscribe", args=[unsubscribe_token(parent)])
     response = getattr(Client(), method)(old, {"List-Unsubscribe": "One-Click"})
     assert response.status_code == 400

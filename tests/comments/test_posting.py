@@ -1,7 +1,6 @@
 """A reader posts a comment: post/redirect/get, their own pending comment, threads, closing."""
 
 import re
-import time
 from datetime import timedelta
 
 import pytest
@@ -264,14 +263,14 @@ def test_the_replying_to_name_shows_in_its_own_direction(client):
 
 
 def test_the_anonymous_essay_page_is_the_same_for_everyone_and_remembers_no_one(
-    client, monkeypatch
+    client, time_machine
 ):
     """Remembering a commenter is comment-form.js's job, in their browser: the server puts
     nobody's details into an essay page, which is cached and shared."""
     article = make_article()
     details = {"name": "Ana Lima", "email": "ana@example.org", "website": "https://ana.example/"}
     assert post(client, article, text="Remember me?", **details).status_code == 302
-    monkeypatch.setattr(time, "time", lambda: 1_900_000_000.0)  # the form's token is timed
+    time_machine.move_to(timezone.now(), tick=False)  # the form's token is timed
     first, second = (
         Client().get(article.get_absolute_url()),
         Client().get(article.get_absolute_url()),

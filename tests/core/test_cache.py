@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache, caches
-from django.test import Client, RequestFactory
+from django.test import Client
 from django.urls import reverse
 
 from comments import throttle
@@ -73,13 +73,12 @@ def test_a_frozen_redis_is_waited_for_once_then_skipped(redis_cache, caplog):
 
 def test_the_comment_rate_limit_fails_open_and_fast_on_a_frozen_redis(redis_cache, settings):
     settings.COMMENTS_RATE_LIMIT = "1/10m"
-    request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.5")
-    assert throttle.rate_usage(request, count=True)["should_limit"] is False
-    assert throttle.rate_usage(request, count=True)["should_limit"] is True  # counted in Redis
+    assert throttle.count_attempt("192.0.2.5").limited is False
+    assert throttle.count_attempt("192.0.2.5").limited is True  # counted in Redis
     redis_cache.send_signal(signal.SIGSTOP)
-    throttle.rate_usage(request, count=True)  # trips the breaker
-    usages, took = timed(lambda: [throttle.rate_usage(request, count=True) for _ in range(20)])
-    assert not any(usage["should_limit"] for usage in usages) and took < 0.05
+    throttle.count_attempt("192.0.2.5")  # trips the breaker
+    attempts, took = timed(lambda: [throttle.count_attempt("192.0.2.5") for _ in range(20)])
+    assert not any(attempt.limited for attempt in attempts) and took < 0.05
 
 
 def test_one_redis_client_serves_every_call_and_thread(redis_cache):

@@ -1,4 +1,4 @@
-"""Two anchors for bench/run, mounted only when BENCH_ENDPOINTS=1 (never in normal use).
+"""Two anchors for bench/run, mounted by config/urls.py only when BENCH_ENDPOINTS=1.
 
 - hello: the framework's floor, a plain response through the full middleware stack;
 - template: the essay page template rendered from objects built in memory (an essay of

@@ -51,6 +51,10 @@ def paragraph(rng, sentences=4):
     return " ".join(sentence(rng, rng.randint(8, 16)) for _ in range(sentences))
 
 
+def essay_status(rng):
+    return Article.Status.DRAFT if rng.random() < 0.01 else Article.Status.PUBLISHED  # 1 %
+
+
 class Command(BaseCommand):
     help = "Bulk-create essays and comments for benchmarks (--articles 100000 --comments 1000000)."
 
@@ -109,7 +113,7 @@ class Command(BaseCommand):
                         body_html="\n".join(f"<p>{p}</p>" for p in paragraphs),
                         word_count=len(body.split()),
                         section=rng.choice(sections),
-                        status="draft" if rng.random() < 0.01 else "published",
+                        status=essay_status(rng),
                         published_at=published,
                     )
                 )
@@ -137,7 +141,10 @@ class Command(BaseCommand):
         )
         progress = progress_bar(self.stderr, "comments ")
         made = 0
-        statuses = ["approved"] * 90 + ["pending"] * 7 + ["spam"] * 2 + ["removed"]
+        Status = Comment.Status
+        statuses = (
+            [Status.APPROVED] * 90 + [Status.PENDING] * 7 + [Status.SPAM] * 2 + [Status.REMOVED]
+        )
         while made < total:
             size = min(BATCH * 5, total - made)
             targets = rng.choices(article_ids, k=size)
@@ -145,7 +152,7 @@ class Command(BaseCommand):
                    for i, a in enumerate(targets[: size * 7 // 10])]  # fmt: skip
             with transaction.atomic():
                 top = Comment.objects.bulk_create(top)
-                parents = [c for c in top if c.status == "approved"]
+                parents = [c for c in top if c.is_approved]
                 replies = [
                     self.comment(rng, p.article_id, p.created_at, p, statuses, made + len(top) + i)
                     for i, p in enumerate(rng.choices(parents, k=size - len(top)))
@@ -166,7 +173,7 @@ class Command(BaseCommand):
             author_email=f"load-reader{n % 5000}@example.org",
             text=text,
             text_html=render_comment_text(text),  # bulk_create does not call save()
-            status=rng.choice(statuses) if parent is None else "approved",
+            status=rng.choice(statuses) if parent is None else Comment.Status.APPROVED,
             held_reasons="",
             ip_address=f"198.51.100.{n % 250 + 1}",
             created_at=after + timedelta(minutes=rng.randint(1, 60 * 24 * 30)),

@@ -1,13 +1,26 @@
+"""Site-wide responses that belong to no app: robots.txt, the favicon, the 500/503 page."""
+
 import sys
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.defaults import server_error as default_server_error
+from django.views.generic import TemplateView
 
 RETRY_AFTER_SECONDS = 30
+
+
+class RobotsView(TemplateView):
+    template_name = "robots.txt"
+    content_type = "text/plain; charset=utf-8"
+
+    def get_context_data(self, **kwargs):
+        sitemap_url = self.request.build_absolute_uri(reverse("sitemap"))
+        return super().get_context_data(sitemap_url=sitemap_url, **kwargs)
 
 
 def server_error(request, *args, **kwargs):

@@ -1,0 +1,1 @@
+"""Benchmarks (bench/run) and, in endpoints.py, the two anchor views they measure."""
