@@ -72,7 +72,8 @@ def give_back(attempt: Attempt) -> None:
     """Undo a counted attempt: its comment was not saved through no fault of the reader (the
     database failed mid-save), so the retry must not be the one that is refused.
 
-    Only the counter that attempt incremented, and never below zero.
+    Only the counter that attempt incremented, and never below zero. Call it once per
+    attempt (submit_comment does, on a failed save): each call lowers the counter by one.
     """
     if attempt.counter is None:
         return

@@ -18,9 +18,11 @@ def client_ip(request) -> str | None:
 
     TRUSTED_PROXY_COUNT=0 believes REMOTE_ADDR only. With N proxies in front, each appends the
     address it saw to X-Forwarded-For, so the Nth entry from the right is the reader's; anything
-    further left was written by the reader and is not looked at. When that entry is missing or
-    not an IP address, REMOTE_ADDR is used. Whatever is not a valid IP is never returned, so it
-    is never stored or used as a key.
+    further left was written by the reader and is not looked at. When those N entries are
+    missing or any of them is not an IP address (a malformed chain), REMOTE_ADDR is used.
+    Whatever is not a valid IP is never returned, so it is never stored or used as a key.
+    Addresses come back normalised: a port is dropped and an IPv4-mapped IPv6 address
+    (::ffff:192.0.2.1) is written as IPv4, so one reader has one rate-limit key and history.
     """
     hops = settings.TRUSTED_PROXY_COUNT
     if hops:

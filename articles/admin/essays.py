@@ -4,7 +4,8 @@ import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import construct_change_message
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -19,9 +20,11 @@ from ..rendering import BodyFormat
 from . import history, previews
 from .common import SingleLineFieldsMixin
 
-# Held comments, counted through the reverse relation `Article.comments`: articles imports
-# nothing from the comments app (the value is comments' Comment.Status.PENDING).
-PENDING = Q(comments__status="pending")
+
+def held_comments():
+    """The comments app's moderation queue (its `pending()` rule), reached through the reverse
+    relation `Article.comments`: articles imports nothing from the comments app."""
+    return Article.comments.rel.related_model.objects.pending()
 
 
 class BylineInline(admin.TabularInline):
@@ -161,15 +164,20 @@ class ArticleAdmin(SingleLineFieldsMixin, VersionAdmin):
     def get_queryset(self, request):
         queryset = super().get_queryset(request).prefetch_related("bylines__author")
         # A correlated subquery, counted for the rows shown only (not a JOIN + GROUP BY of
-        # every essay with every comment).
-        pending = Article.objects.filter(pk=OuterRef("pk")).annotate(
-            n=Count("comments", filter=PENDING)
+        # every essay with every comment), on the queue's index.
+        pending = (
+            held_comments()
+            .filter(article=OuterRef("pk"))
+            .order_by()
+            .values("article")
+            .annotate(n=Count("pk"))
+            .values("n")
         )
-        return queryset.annotate(pending_comments=Subquery(pending.values("n")))
+        return queryset.annotate(pending_comments=Coalesce(Subquery(pending), 0))
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {
-            "pending_comments": Article.objects.aggregate(n=Count("comments", filter=PENDING))["n"],
+            "pending_comments": held_comments().count(),
             **(extra_context or {}),
         }
         return super().changelist_view(request, extra_context)
