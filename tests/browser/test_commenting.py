@@ -72,7 +72,7 @@ def test_a_refused_comment_comes_back_with_its_errors_in_view(site, reader, view
 
 
 def test_the_429_page_keeps_the_text_and_its_repost_works(site, reader, settings):
-    settings.COMMENTS_RATE_LIMIT = "1/10m"
+    settings.COMMENTS_RATE_LIMIT = "1/1d"  # a day: no window can end between the two posts
     reader.goto(site.url + ESSAY)
     post_comment(reader, "The one comment allowed.")
     expect(reader.get_by_text("Your comment is awaiting moderation")).to_be_visible()
