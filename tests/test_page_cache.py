@@ -254,3 +254,52 @@ def test_the_site_keeps_working_when_the_cache_server_is_down(settings):
     )
     assert response.status_code == 302
     assert Comment.objects.filter(text="Kept").exists()
+
+
+def directives(response) -> set[str]:
+    return {part.strip() for part in response["Cache-Control"].split(",")}
+
+
+def test_a_personal_page_is_private_no_cache_and_varies_on_cookie():
+    article = make_article()
+    author = Client()
+    author.post(reverse("comments:post", args=[article.slug]), comment_data(article, text="Mine"))
+    author.get(article.get_absolute_url())  # uses up the "awaiting moderation" message
+    own = author.get(article.get_absolute_url())
+    assert "Mine" in own.text
+    assert {"private", "no-cache"} <= directives(own) and "public" not in own["Cache-Control"]
+    assert "Cookie" in [name.strip() for name in own["Vary"].split(",")]
+
+
+def test_a_cached_copy_is_never_shared_for_longer_than_the_origin_keeps_it(settings):
+    settings.PAGE_CACHE_SECONDS, settings.EDGE_MAX_AGE = 30, 3600
+    make_article("Kept briefly")
+    Client().get(HOME)
+    hit = Client().get(HOME)  # from the origin's store
+    assert "Kept briefly" in hit.text
+    max_age = int(re.search(r"s-maxage=(\d+)", hit["Cache-Control"])[1])
+    assert 0 < max_age <= 30
+
+
+@pytest.mark.parametrize("kind", ["redirect", "not found", "sets a cookie", "streaming"])
+def test_a_response_that_is_not_a_plain_page_is_never_shared(kind, rf):
+    from django.http import HttpResponse, StreamingHttpResponse
+
+    from core.edge.pages import cached_page
+
+    rendered = []
+
+    def view(request):
+        rendered.append(kind)
+        if kind == "streaming":
+            return StreamingHttpResponse(iter([b"streamed"]))
+        response = HttpResponse("page", status={"redirect": 302, "not found": 404}.get(kind, 200))
+        if kind == "sets a cookie":
+            response.set_cookie("reader", "personal")
+        return response
+
+    served = cached_page(view)
+    for _ in range(2):
+        response = served(rf.get("/plain/"))
+        assert "private" in response["Cache-Control"] and "public" not in response["Cache-Control"]
+    assert rendered == [kind, kind]  # not kept in the store either

@@ -1,5 +1,6 @@
 """Drafts and scheduled essays stay hidden from the public everywhere; published ones appear."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -190,3 +191,45 @@ def test_authors_topics_and_sections_without_a_public_essay_are_404(
         for url in owner_urls(owner, kind):
             assert client.get(url).status_code == 200, url
     assert "Starts on Monday." in client.get(author.get_absolute_url()).text
+
+
+def test_previous_and_next_essays_follow_publication_order_with_ties_by_id(client):
+    now = timezone.now()
+    same = now - timedelta(days=2)
+    first = make_article("First tied", published_at=same)
+    second = make_article("Second tied", published_at=same)
+    # Made later but dated earlier: the order is the publication time, not the id.
+    earliest = make_article("Earliest essay", published_at=now - timedelta(days=5))
+    latest = make_article("Latest essay", published_at=now - timedelta(days=1))
+
+    def neighbours(article):
+        page = client.get(article.get_absolute_url()).text
+        prev = re.search(r'rel="prev" href="([^"]+)">([^<]+)<', page)
+        nxt = re.search(r'rel="next" href="([^"]+)">([^<]+)<', page)
+        return (prev[2] if prev else None, nxt[2] if nxt else None)
+
+    assert neighbours(earliest) == (None, "First tied")
+    assert neighbours(first) == ("Earliest essay", "Second tied")
+    assert neighbours(second) == ("First tied", "Latest essay")
+    assert neighbours(latest) == ("Second tied", None)
+
+
+def test_publishing_without_a_time_means_now_and_a_draft_gets_no_time(client):
+    live = make_article("Live at once", published_at=None)
+    assert live.published_at is not None and live.published_at <= timezone.now()
+    assert "Live at once" in client.get(reverse("articles:home")).text
+    draft = make_article("Still a draft", status=Article.Status.DRAFT, published_at=None)
+    draft.refresh_from_db()
+    assert draft.published_at is None
+
+
+def test_only_published_pages_are_public(client):
+    from articles.models import Page
+
+    public = Page.objects.create(title="About us", slug="about", body="Who we are.")
+    public.status = Page.Status.PUBLISHED
+    public.save()
+    hidden = Page.objects.create(title="Secret page", slug="secret-page", body="Not yet.")
+    assert client.get(public.get_absolute_url()).status_code == 200
+    assert client.get(hidden.get_absolute_url()).status_code == 404
+    assert "Secret page" not in client.get(reverse("articles:home")).text

@@ -145,3 +145,73 @@ def test_unicode_text_round_trips(client, article, settings):
     client.post(reverse("comments:post", args=[article.slug]), comment_data(article, text=text))
     assert Comment.objects.get().text == text
     assert text in client.get(article.get_absolute_url()).text
+
+
+def post_data(client, article, data):
+    return client.post(reverse("comments:post", args=[article.slug]), data)
+
+
+def test_a_form_that_cannot_be_verified_is_a_400(client, article):
+    from django.core import signing
+
+    from comments.forms import TOKEN_SALT
+
+    another = make_article("Another essay")
+    tokens = [
+        "garbage",
+        comment_data(another)["token"],  # a valid token, for another essay
+        signing.dumps({"a": article.pk}, salt=TOKEN_SALT),  # no time in it
+    ]
+    for token in tokens:
+        response = post_data(client, article, comment_data(article, token=token))
+        assert response.status_code == 400, token
+        assert "could not be verified" in response.text
+    assert not Comment.objects.exists()
+
+
+def test_a_form_open_too_long_asks_to_post_again_with_a_fresh_form(client, article, settings):
+    import time_machine
+
+    settings.COMMENTS_FORM_MAX_AGE_HOURS = 24
+    with time_machine.travel(1_800_000_000, tick=False):
+        on_time = post_data(client, article, comment_data(article, seconds_ago=24 * 3600))
+        assert on_time.status_code == 302  # exactly at the limit is still in time
+        late = comment_data(article, seconds_ago=24 * 3600 + 10, text="Left open")
+        stale = post_data(client, article, late)
+        assert stale.status_code == 200
+        assert (
+            "This form was open for too long. Please check your comment and post it again."
+            in stale.text
+        )
+        fresh = re.search(r'name="token" value="([^"]+)"', stale.text)[1]
+        assert post_data(client, article, {**late, "token": fresh}).status_code == 302
+    assert Comment.objects.filter(text="Left open").exists()
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("caf\ufffd", "This contains characters that could not be read."),
+        ("bell \x07", "This contains control characters; please remove them."),
+    ],
+)
+def test_unreadable_and_control_characters_are_named_in_the_message(client, article, text, message):
+    response = post_data(client, article, comment_data(article, text=text))
+    assert field_errors(response.text, "text") == [message]
+
+
+def test_tabs_and_line_breaks_are_welcome_in_a_comment(client, article):
+    text = "Columns:\tone\ttwo\r\nNext line\rand another"
+    assert post_data(client, article, comment_data(article, text=text)).status_code == 302
+    assert Comment.objects.get().text == "Columns:\tone\ttwo\nNext line\nand another"
+
+
+def test_a_comment_one_character_too_long_says_so_in_the_singular(client, article, settings):
+    settings.COMMENTS_MAX_LENGTH = 5
+    exact = post_data(client, article, comment_data(article, text="abcde"))
+    assert exact.status_code == 302
+    response = post_data(client, article, comment_data(article, text="abcdef"))
+    assert field_errors(response.text, "text") == [
+        "Your comment is 6 characters long; it can be at most 5 characters. "
+        "Please shorten it by 1 character."
+    ]

@@ -282,3 +282,35 @@ def test_unsubscribe_links_expire_after_a_year(thread, method):
     parent.refresh_from_db()
     assert parent.notify_replies is True
     assert "Stop reply emails?" in Client().get(recent).text
+
+
+def test_moderator_mail_links_the_essay_and_skips_moderators_without_an_address(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://blog.example.org/"  # a trailing slash must not double up
+    make_moderator("mod")
+    nameless = make_moderator("nameless")
+    nameless.email = ""
+    nameless.save()
+    article = make_article("Tram depots")
+    text = "x" * 300
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, article, text=text)
+    assert [message.to for message in mail.outbox] == [["mod@example.org"]]
+    body = mail.outbox[0].body
+    assert f"https://blog.example.org{article.get_absolute_url()}" in body
+    assert "https://blog.example.org//" not in body
+    assert "x" * 199 + "…" in body and "x" * 200 not in body  # a 200-character excerpt
+
+
+def test_no_moderator_mail_when_no_moderator_has_an_address(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.COMMENTS_NOTIFY_EMAILS = []
+    nameless = make_moderator("nameless")
+    nameless.email = ""
+    nameless.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, make_article(), text="Held, and nobody to tell.")
+    assert Comment.objects.get().status == Comment.Status.PENDING
+    assert mail.outbox == [] and not OutgoingEmail.objects.exists()

@@ -280,3 +280,22 @@ def test_the_anonymous_essay_page_is_the_same_for_everyone_and_remembers_no_one(
         assert value not in first.text
     assert not re.search(r'<input type="(text|email|url)" name="\w+" value=', first.text)
     assert not first.cookies
+
+
+def test_editing_only_the_text_updates_the_page_and_keeps_other_changes(client):
+    article = make_article()
+    comment = make_comment(article, text="First wording.")
+    stale = Comment.objects.get(pk=comment.pk)
+    Comment.objects.filter(pk=comment.pk).update(author_name="Renamed Reader")
+    stale.text = "Second wording."
+    stale.save(update_fields=["text"])
+    page = client.get(article.get_absolute_url()).text
+    assert "Second wording." in page and "First wording." not in page
+    assert "Renamed Reader" in page  # the stale copy's other fields were not written back
+
+
+def test_an_essay_whose_only_comment_is_held_says_no_comments(client):
+    article = make_article("Quiet essay")
+    make_comment(article, status="pending")  # counts are refreshed as on every status change
+    home = client.get(reverse("articles:home")).text
+    assert "No comments<span" in home and "1 comment" not in home
