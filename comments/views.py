@@ -50,7 +50,9 @@ def refusal(
 def post_comment(request, slug):
     """Post/redirect/get. Drafts, scheduled and unknown essays are 404. The rules are
     services.submit_comment's; this view checks the form and turns each refusal into a page."""
-    article = get_object_or_404(Article.objects.published(), slug=slug)
+    # Loaded as the essay page loads it (byline, topics): a refused comment is shown on that page.
+    essays = Article.objects.published().with_byline().prefetch_related("topics")
+    article = get_object_or_404(essays, slug=slug)
     form = CommentForm(request.POST, article=article, user=request.user)
     try:
         # Before the form: a closed essay's page has no form to show its errors in.
