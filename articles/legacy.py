@@ -1,32 +1,105 @@
-"""Addresses of an imported Blogger blog, answering 301 to their new homes.
+"""Addresses of an imported Blogger blog or WordPress site, answering 301 to their new homes.
 
-Readers, search engines and feed readers keep old links for years: posts
+Readers, search engines and feed readers keep old links for years. Blogger's: posts
 (/2019/03/slug.html), pages (/p/about.html), feeds (/feeds/posts/default, per-label and
-per-post comment feeds) and label pages (/search/label/Name). Only public targets redirect;
-anything else is a 404, so an old address never reveals a draft.
+per-post comment feeds) and label pages (/search/label/Name). WordPress's: whatever its
+permalink structure made (/2019/03/14/slug/, /slug/), /?p=42 and /?page_id=7, /category/x/,
+/tag/x/, /author/login/, and /feed/ after any of them. Each import stores the addresses it
+knows as LegacyRedirect rows. Only public targets redirect; anything else is a 404, so an old
+address never reveals a draft or an author whose essays are all embargoed.
 """
 
+import re
+from urllib.parse import urlencode
+
 from django.db.models import Q
-from django.http import HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from .models import Article, LegacyRedirect, Page, Topic
+from .models import Article, Author, LegacyRedirect, Page, Section, Topic
+
+# WordPress's feed of anything: …/feed/, …/feed/rss2/, …/feed/atom/ (and rss, rdf).
+WORDPRESS_FEED = re.compile(r"(?:^|/)feed/(?:(rss2|rss|rdf|atom)/)?$")
+# ?p=42 and the like on the home page: what they name, as the importer stored the address.
+WORDPRESS_QUERIES = {"p": "/?p={}", "page_id": "/?page_id={}", "tag": "/tag/{}/"}
+FEEDS = {  # target → (RSS, Atom) URL names; a page has no feed, its feed leads to it
+    "article": ("comments:article-feed", "comments:article-feed-atom"),
+    "section": ("articles:section-feed", "articles:section-feed-atom"),
+    "topic": ("articles:topic-feed", "articles:topic-feed-atom"),
+    "author": ("articles:author-feed", "articles:author-feed-atom"),
+}
+
+
+def public_redirects():
+    public = (
+        Q(article__in=Article.objects.published())
+        | Q(page__in=Page.objects.published())
+        | Q(section__in=Section.objects.public())
+        | Q(topic__in=Topic.objects.public())
+        | Q(author__in=Author.objects.public())
+    )
+    return LegacyRedirect.objects.select_related(*LegacyRedirect.TARGETS).filter(public)
 
 
 def old_address(request, old_path):
-    public = Q(article__in=Article.objects.published()) | Q(page__in=Page.objects.published())
-    redirect = get_object_or_404(
-        LegacyRedirect.objects.select_related("article", "page").filter(public),
-        old_path=f"/{old_path}",
-    )
-    return HttpResponsePermanentRedirect((redirect.article or redirect.page).get_absolute_url())
+    redirect = get_object_or_404(public_redirects(), old_path=f"/{old_path}")
+    return HttpResponsePermanentRedirect(redirect.target.get_absolute_url())
 
 
-def _feed(request, rss_name: str, atom_name: str, **kwargs):
-    """Blogger's feeds are Atom unless ?alt=rss asks for RSS."""
-    name = rss_name if request.GET.get("alt") == "rss" else atom_name
-    return HttpResponsePermanentRedirect(reverse(name, kwargs=kwargs))
+def wordpress_address(request, old_path):
+    """Any other address ending in "/" (the URLconf's last pattern): an old WordPress one?"""
+    path, feed = re.sub("/+", "/", f"/{old_path}"), None
+    if match := WORDPRESS_FEED.search(path):
+        path, feed = path[: match.start() + 1], match.group(1) or "rss2"
+        if path == "/comments/":
+            return _feed(request, "comments:feed", "comments:feed-atom", atom=feed == "atom")
+    redirect = public_redirects().filter(old_path=path).first()
+    if redirect is None:
+        raise Http404("No such page")
+    return _to(redirect, feed)
+
+
+def wordpress_queries(home):
+    """The home page, unless the query names an old WordPress post, page, term or feed."""
+
+    def view(request, *args, **kwargs):
+        named = next((name for name in WORDPRESS_QUERIES if name in request.GET), None)
+        if named:
+            return _to(
+                get_object_or_404(
+                    public_redirects(), old_path=WORDPRESS_QUERIES[named].format(request.GET[named])
+                ),
+                request.GET.get("feed"),
+            )
+        if request.GET.get("s"):
+            query = urlencode({"q": request.GET["s"]})
+            return HttpResponsePermanentRedirect(f"{reverse('articles:search')}?{query}")
+        if feed := request.GET.get("feed"):
+            if feed.startswith("comments"):
+                return _feed(request, "comments:feed", "comments:feed-atom", atom="atom" in feed)
+            return _feed(request, "articles:feed", "articles:feed-atom", atom=feed == "atom")
+        return home(request, *args, **kwargs)
+
+    return view
+
+
+def _to(redirect: LegacyRedirect, feed: str | None):
+    target = redirect.target
+    kind = next(name for name in LegacyRedirect.TARGETS if getattr(redirect, f"{name}_id"))
+    if feed and kind in FEEDS:
+        rss, atom = FEEDS[kind]
+        return HttpResponsePermanentRedirect(
+            reverse(atom if feed == "atom" else rss, kwargs={"slug": target.slug})
+        )
+    return HttpResponsePermanentRedirect(target.get_absolute_url())
+
+
+def _feed(request, rss_name: str, atom_name: str, *, atom: bool | None = None, **kwargs):
+    """Blogger's feeds are Atom unless ?alt=rss asks for RSS; WordPress's say (`atom`)."""
+    if atom is None:
+        atom = request.GET.get("alt") != "rss"
+    return HttpResponsePermanentRedirect(reverse(atom_name if atom else rss_name, kwargs=kwargs))
 
 
 def posts_feed(request):

@@ -416,8 +416,21 @@ class Page(models.Model):
         return reverse("articles:page", kwargs={"slug": self.slug})
 
 
+REDIRECT_TARGETS = ("article", "page", "section", "topic", "author")
+
+
+def _exactly_one_set(names) -> Q:
+    either = Q()
+    for chosen in names:
+        either |= Q(**{f"{name}__isnull": name != chosen for name in names})
+    return either
+
+
 class LegacyRedirect(models.Model):
-    """An old address (e.g. Blogger's /2019/03/slug.html or /p/about.html) answering 301."""
+    """An old address answering 301: Blogger's /2019/03/slug.html or /p/about.html, WordPress's
+    /2019/03/slug/, /?p=42, /category/name/ or /author/login/. Exactly one target is set."""
+
+    TARGETS = REDIRECT_TARGETS
 
     old_path = models.CharField(max_length=500, unique=True)
     article = models.ForeignKey(
@@ -426,19 +439,31 @@ class LegacyRedirect(models.Model):
     page = models.ForeignKey(
         Page, null=True, blank=True, on_delete=models.CASCADE, related_name="legacy_paths"
     )
+    section = models.ForeignKey(
+        Section, null=True, blank=True, on_delete=models.CASCADE, related_name="legacy_paths"
+    )
+    topic = models.ForeignKey(
+        Topic, null=True, blank=True, on_delete=models.CASCADE, related_name="legacy_paths"
+    )
+    author = models.ForeignKey(
+        Author, null=True, blank=True, on_delete=models.CASCADE, related_name="legacy_paths"
+    )
 
     class Meta:
         ordering = ["old_path"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(article__isnull=True, page__isnull=False)
-                | Q(article__isnull=False, page__isnull=True),
+                condition=_exactly_one_set(REDIRECT_TARGETS),
                 name="legacy_redirect_one_target",
             )
         ]
 
     def __str__(self):
-        return f"{self.old_path} → {self.article or self.page}"
+        return f"{self.old_path} → {self.target}"
+
+    @property
+    def target(self):
+        return next(getattr(self, name) for name in self.TARGETS if getattr(self, f"{name}_id"))
 
 
 class ImportRun(models.Model):

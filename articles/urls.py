@@ -7,7 +7,11 @@ from . import feeds, legacy, views
 app_name = "articles"
 
 urlpatterns = [
-    path("", cached_page(views.HomeView.as_view(), keys=("home",)), name="home"),
+    path(
+        "",
+        legacy.wordpress_queries(cached_page(views.HomeView.as_view(), keys=("home",))),
+        name="home",
+    ),
     path(
         "essays/<slug:slug>/",
         cached_page(views.ArticleDetailView.as_view(), params=(), bypass=("replyto",)),

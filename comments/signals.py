@@ -30,12 +30,15 @@ def article_saved(sender, instance, raw=False, **kwargs):
 
 def connect() -> None:
     from articles.importers.blogger_import import comments_read
+    from articles.importers.wordpress_import import wordpress_comments_read
     from articles.models import Article
 
-    from .importers import store_blogger_comments
+    from .importers.blogger import store_blogger_comments
+    from .importers.wordpress import store_wordpress_comments
     from .models import Comment
 
     post_save.connect(article_saved, sender=Article, dispatch_uid="comments-article-saved")
     comments_read.connect(store_blogger_comments, dispatch_uid="comments-from-blogger")
+    wordpress_comments_read.connect(store_wordpress_comments, dispatch_uid="comments-from-wp")
     post_save.connect(comment_saved, sender=Comment, dispatch_uid="comment-saved")
     post_delete.connect(comment_deleted, sender=Comment, dispatch_uid="comment-deleted")

@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
+from articles import legacy
 from articles.sitemaps import SITEMAPS
 from core.edge.pages import cached_page
 from core.views import RobotsView, favicon
@@ -32,6 +33,9 @@ urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
     path("", include("articles.urls")),
     path("", include("comments.urls")),
+    # Last: any other address ending in "/" may be an imported WordPress site's (legacy.py).
+    # Ending in "/" only, so APPEND_SLASH still sends /archive to /archive/.
+    re_path(r"^(?P<old_path>.+/)$", legacy.wordpress_address, name="wordpress-address"),
 ]
 
 if settings.BENCH_ENDPOINTS:

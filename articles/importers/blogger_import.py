@@ -6,7 +6,7 @@ comments (which may come before their post in a Takeout file). Each batch commit
 own, noted in a journal; any failure undoes the whole run (journal.py).
 
 The comments are stored by the comments app, which receives them through the
-`comments_read` signal (comments/importers.py): articles imports nothing from comments.
+`comments_read` signal (comments/importers/blogger.py): articles imports nothing from comments.
 """
 
 import hashlib

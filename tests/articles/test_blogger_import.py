@@ -220,7 +220,7 @@ def test_reimport_updates_what_changed_and_keeps_local_edits_otherwise(client, t
 
 def test_a_failed_import_is_undone_whole_even_after_batches_committed(tmp_path, monkeypatch):
     from articles.importers import blogger_import
-    from comments import importers as comment_importers
+    from comments.importers import blogger as comment_importers
 
     run_import(tmp_path, FIELD_NOTES)
     before = sorted(Article.objects.values_list("title", "status"))
@@ -233,7 +233,7 @@ def test_a_failed_import_is_undone_whole_even_after_batches_committed(tmp_path, 
     def explode(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(comment_importers, "_thread", explode)
+    monkeypatch.setattr(comment_importers, "thread", explode)
     with pytest.raises(RuntimeError):
         run_import(tmp_path, changed)
     assert sorted(Article.objects.values_list("title", "status")) == before

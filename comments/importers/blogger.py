@@ -5,6 +5,7 @@ every change noted in the run's journal, so a failed run is taken back whole.
 
 import html
 import re
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import transaction
@@ -18,8 +19,8 @@ from articles.importers.blogger_import import (
 )
 from articles.models import Article
 
-from .models import Comment, render_comment_text
-from .services import refresh_comment_counts
+from ..models import Comment, render_comment_text
+from ..services import refresh_comment_counts
 
 
 def store_blogger_comments(sender, *, run: BloggerImport, comments, progress, **kwargs) -> None:
@@ -33,7 +34,7 @@ def store_blogger_comments(sender, *, run: BloggerImport, comments, progress, **
                     to_thread.append(stored)
         progress(len(batch))
     with transaction.atomic():
-        _thread(to_thread)
+        thread(to_thread, key=source_tail)
         refresh_comment_counts(article_ids=set(run.posts.values()))
 
 
@@ -88,11 +89,13 @@ def _article_of(post_id: str) -> int | None:
     return Article.objects.filter(source_id=post_id).values_list("pk", flat=True).first()
 
 
-def _thread(to_thread: list[tuple]) -> None:
-    """Set parent, in_reply_to and depth of the comments stored by this run.
+def thread(to_thread: list[tuple], *, key: Callable[[str], str]) -> None:
+    """Set parent, in_reply_to and depth of the comments stored by an import run.
 
-    Done after all comments are in, since a reply may come before the comment it answers.
-    Replies deeper than COMMENTS_MAX_DEPTH attach to the deepest level allowed.
+    `to_thread` holds (pk, what the comment answers, article pk, time) per stored comment;
+    "what it answers" is `key(source_id)` of the comment answered. Done after all comments are
+    in, since a reply may come before the comment it answers. Replies deeper than
+    COMMENTS_MAX_DEPTH attach to the deepest level allowed.
     """
     if not to_thread:
         return
@@ -101,7 +104,7 @@ def _thread(to_thread: list[tuple]) -> None:
         source_id__isnull=False,
     ).values_list("pk", "source_id", "article_id", "parent_id", "depth")
     by_pk = {pk: [article_id, parent_id, depth] for pk, _, article_id, parent_id, depth in rows}
-    by_tail = {source_tail(source_id): pk for pk, source_id, *_ in rows}
+    by_tail = {key(source_id): pk for pk, source_id, *_ in rows}
     changed = []
     for pk, reply_tail, article_id, _ in sorted(to_thread, key=lambda row: row[3]):
         answered = by_tail.get(reply_tail or "")

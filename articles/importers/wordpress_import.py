@@ -1,0 +1,397 @@
+"""Store a WordPress export: posts as essays, pages as pages, then comments; updated in place
+on a re-import, every change noted in a journal so a failed run is taken back whole.
+
+Statuses: publish → published; future → published at its (future) time, i.e. scheduled;
+draft, pending and private → draft; a password-protected post → draft (its readers needed the
+password; publishing it would drop that), named in the summary; trash, auto-draft and any other
+status → not imported, so nothing WordPress kept from readers becomes public here.
+Categories and tags → topics (WordPress's "Uncategorized" is no subject and is dropped), or
+with `section_from_category` a post's first category is its section. An export written by
+`export_site` carries its own facts in `_essay_*` post meta (wordpress.py) and comes back as
+it left: body source and format, section, byline order, times, old addresses.
+
+The comments are stored by the comments app, which receives `wordpress_comments_read`
+(comments/importers/wordpress.py): articles imports nothing from comments.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import reversion
+from django.db import transaction
+from django.dispatch import Signal
+
+from ..models import Article, ArticleAuthor, Author, LegacyRedirect, Page, Section, Topic
+from ..rendering import BodyFormat, render_body
+from . import wordpress
+from .blogger_import import Summary, batches, record_digest
+from .journal import Journal, undo
+from .store import named, slug_for, standfirst_from, unique_slug
+from .wordpress_html import convert, figure_html
+
+DEFAULT_PERMALINKS = "/%year%/%monthnum%/%postname%/"
+PERMALINK_TAGS = {
+    "%year%": "{:%Y}", "%monthnum%": "{:%m}", "%day%": "{:%d}", "%hour%": "{:%H}",
+    "%minute%": "{:%M}", "%second%": "{:%S}",
+}  # fmt: skip
+DRAFT_STATUSES = {"draft", "pending", "private"}
+UNCATEGORIZED = {"uncategorized"}
+IMAGE_LINE = re.compile(r"^\[image:(\d+)\][ \t]*$", re.MULTILINE)
+
+# Sent once, after posts and pages are stored, with `run` (a WordPressImport), `comments`
+# (wordpress.Comment records streamed from the file) and `progress(count)`. As for Blogger's
+# `comments_read`: receivers note every change in run.journal and run inside the undo guard.
+wordpress_comments_read = Signal()
+
+
+@dataclass
+class WordPressSummary(Summary):
+    notes: list[str] = field(default_factory=list)  # what a reader would miss, per post
+
+
+@dataclass
+class WordPressImport:
+    """One run, as the receivers of `wordpress_comments_read` see it."""
+
+    site: wordpress.Site
+    section: Section
+    journal: Journal
+    summary: WordPressSummary
+    section_from_category: bool = False
+    permalinks: str = DEFAULT_PERMALINKS
+    posts: dict[str, int] = field(default_factory=dict)  # post source id → article pk
+    pages: dict[str, str] = field(default_factory=dict)  # page source id → title
+    authors: dict[str, Author] = field(default_factory=dict)  # login → author of its posts
+
+
+def import_site(
+    open_export: Callable,
+    site: wordpress.Site,
+    *,
+    section_name: str | None = None,
+    section_from_category: bool = False,
+    permalinks: str = DEFAULT_PERMALINKS,
+    dry_run: bool = False,
+    source: str = "",
+    progress: Callable[[int, int], None] = lambda done, total: None,
+) -> tuple[WordPressSummary, list[int]]:
+    """Import one WordPress export; returns the summary and the pks of its essays."""
+    options = dict(
+        section_name=section_name, section_from_category=section_from_category,
+        permalinks=permalinks, source=source, progress=progress,
+    )  # fmt: skip
+    if dry_run:
+        with transaction.atomic():
+            result = _run(open_export, site, **options)
+            transaction.set_rollback(True)
+        return result
+    return _run(open_export, site, **options)
+
+
+def _run(open_export, site, *, section_name, section_from_category, permalinks, source, progress):
+    journal = Journal.start(source or site.title)
+    try:
+        summary = WordPressSummary()
+        section = named(Section, section_name or site.title or "Blog", journal.created)
+        run = WordPressImport(
+            site, section, journal, summary, section_from_category, permalinks or DEFAULT_PERMALINKS
+        )
+        total = site.counts["post"] + site.counts["page"] + site.counts["comment"]
+        done = 0
+        records = (
+            r for r in wordpress.read(open_export, site) if not isinstance(r, wordpress.Comment)
+        )
+        for batch in batches(records):
+            with transaction.atomic(), reversion.create_revision():
+                reversion.set_comment("Imported from WordPress.")
+                for record in batch:
+                    if isinstance(record, wordpress.Skipped):
+                        summary.skipped.append((record.what, record.why))
+                    else:
+                        _store(record, run)
+                        done += 1
+            progress(done, total)
+        with transaction.atomic():
+            _store_term_redirects(run)
+        _note_other_items(site, summary)
+        comments = (
+            r for r in wordpress.read(open_export, site) if isinstance(r, wordpress.Comment)
+        )
+
+        def comments_progress(count: int) -> None:
+            nonlocal done
+            done += count
+            progress(done, total)
+
+        wordpress_comments_read.send(
+            sender=WordPressImport, run=run, comments=comments, progress=comments_progress
+        )
+    except BaseException:
+        undo(journal.run)
+        raise
+    journal.finish()
+    return summary, sorted(set(run.posts.values()))
+
+
+def _store(post: wordpress.Post, run: WordPressImport) -> None:
+    model = Page if post.kind == "page" else Article
+    status = _status(post, run)
+    if status is None:
+        return
+    noun = "pages" if model is Page else ("drafts" if status == "draft" else "essays")
+    digest = record_digest(post)
+    existing = model.objects.filter(source_id=post.source_id).first()
+    if existing and existing.source_digest == digest:
+        run.summary.unchanged[noun] += 1
+        _remember(post, existing, run)
+        return
+    fields = _fields(post, model, status, run) | {"source_digest": digest}
+    if existing:
+        run.journal.updating(existing)
+        for name, value in fields.items():
+            setattr(existing, name, value)
+        existing.save()
+        obj = existing
+        run.summary.updated[noun] += 1
+    else:
+        stem = post.slug or post.title
+        obj = model.objects.create(
+            source_id=post.source_id, slug=unique_slug(stem, model), **fields
+        )
+        run.journal.created(obj)
+        run.summary.created[noun] += 1
+    if model is Article:
+        _store_relations(obj, post, run, new=existing is None)
+    reversion.add_to_revision(obj)
+    _remember(post, obj, run)
+    _store_redirects(post, obj, run)
+
+
+def _status(post: wordpress.Post, run: WordPressImport) -> str | None:
+    """Our status for the post, or None (noted) when it is not imported at all."""
+    if post.status not in DRAFT_STATUSES | {"publish", "future"}:
+        run.summary.skipped.append(
+            (f"“{post.title}”", f"its WordPress status is “{post.status}”: not imported")
+        )
+        return None
+    if post.password:
+        run.summary.notes.append(
+            f"“{post.title}” was password-protected on WordPress: imported as a draft"
+        )
+        return "draft"
+    if post.status in DRAFT_STATUSES:
+        return "draft"
+    if post.kind == "page" and post.status == "future":
+        run.summary.notes.append(f"the page “{post.title}” was scheduled: imported as a draft")
+        return "draft"
+    return "published"
+
+
+def _fields(post: wordpress.Post, model, status: str, run: WordPressImport) -> dict:
+    body, body_format = _body(post, run)
+    fields = {"title": post.title[:200], "body": body, "body_format": body_format}
+    fields["status"] = model.Status.PUBLISHED if status == "published" else model.Status.DRAFT
+    if model is Page:
+        return fields | {"position": min(post.menu_order, 32767)}
+    published = _meta_time(post, "_essay_published_at", post.published)
+    standfirst = " ".join(re.sub(r"<[^>]*>", " ", post.excerpt).split())
+    return fields | {
+        "standfirst": standfirst or standfirst_from(render_body(body, body_format)),
+        "published_at": published if status == "published" or "_essay_body" in post.meta else None,
+        "updated_at": _meta_time(post, "_essay_updated_at", None),
+        "allow_comments": post.comments_open,
+        "seo_title": post.meta.get("_essay_seo_title", "")[:70],
+        "seo_description": post.meta.get("_essay_seo_description", "")[:160],
+        "section": _section(post, run),
+    }
+
+
+def _body(post: wordpress.Post, run: WordPressImport) -> tuple[str, str]:
+    """Our own export's source text as it was, else WordPress's content as readers saw it."""
+    attachments = run.site.attachments
+    if "_essay_body" in post.meta:
+        images = wordpress.json_meta(post, "_essay_images", {})
+        body_format = post.meta.get("_essay_body_format") or BodyFormat.MARKDOWN
+
+        def figure(match):
+            attachment = attachments.get(str(images.get(match.group(1), "")))
+            if attachment is None:
+                return ""
+            return figure_html(
+                attachment.url, attachment.alt or attachment.title, attachment.caption
+            )
+
+        return IMAGE_LINE.sub(figure, post.meta["_essay_body"]), body_format
+    converted = convert(post.html, attachments, post.post_id)
+    if converted.shortcodes:
+        run.summary.notes.append(
+            f"“{post.title}” shows these shortcodes as text: "
+            f"{_listed(converted.shortcodes, '[{}]')}"
+        )
+    if converted.dynamic_blocks:
+        run.summary.notes.append(
+            f"“{post.title}” leaves out blocks only WordPress draws: "
+            f"{_listed(converted.dynamic_blocks, '{}')}"
+        )
+    body = converted.html
+    thumbnail = attachments.get(post.meta.get("_thumbnail_id", ""))
+    if thumbnail and thumbnail.url and thumbnail.url not in body:  # the theme showed it on top
+        body = (
+            figure_html(thumbnail.url, thumbnail.alt or thumbnail.title, thumbnail.caption) + body
+        )
+    return body, BodyFormat.HTML
+
+
+def _listed(counts, form: str) -> str:
+    return ", ".join(
+        form.format(name) + (f" ({count}×)" if count > 1 else "")
+        for name, count in sorted(counts.items())
+    )
+
+
+def _meta_time(post, key: str, default: datetime | None) -> datetime | None:
+    """Our own export's time (empty: none), else `default`."""
+    if key not in post.meta:
+        return default
+    return wordpress.parse_iso(post.meta[key])
+
+
+def _section(post: wordpress.Post, run: WordPressImport) -> Section:
+    name = post.meta.get("_essay_section", "")
+    if not name and run.section_from_category:
+        name = next(
+            (n for d, slug, n in post.terms if d == "category" and slug not in UNCATEGORIZED), ""
+        )
+    if not name:
+        return run.section
+    return _listing(Section, name, _about(run, "category", name), run)
+
+
+def _listing(model, name: str, description: str, run):
+    obj = named(model, name, run.journal.created)
+    if description and not obj.description:
+        run.journal.updating(obj)
+        obj.description = description
+        obj.save(update_fields=["description"])
+    return obj
+
+
+def _about(run: WordPressImport, domain: str, name: str) -> str:
+    return next(
+        (about for (d, _), (term, about) in run.site.terms.items() if d == domain and term == name),
+        "",
+    )
+
+
+def _topics(post: wordpress.Post, run: WordPressImport) -> list[Topic]:
+    ours = "_essay_section" in post.meta
+    first_category = True
+    topics = []
+    for domain, slug, name in post.terms:
+        if domain == "category" and (slug in UNCATEGORIZED or ours):
+            continue
+        if domain == "category" and run.section_from_category and first_category:
+            first_category = False
+            continue
+        topics.append(_listing(Topic, name, run.site.terms.get((domain, slug), ("", ""))[1], run))
+    return topics
+
+
+def _store_relations(article: Article, post: wordpress.Post, run: WordPressImport, *, new: bool):
+    if new:  # a byline an editor changed since is theirs to keep
+        logins = wordpress.json_meta(post, "_essay_authors", []) or [post.author]
+        for position, login in enumerate(dict.fromkeys(logins)):
+            ArticleAuthor.objects.create(
+                article=article, author=_author(login, run), position=position
+            )
+    article.topics.set(_topics(post, run))
+
+
+def _author(login: str, run: WordPressImport) -> Author:
+    """The author WordPress calls `login`: by slug (our own export), else by display name."""
+    if login in run.authors:
+        return run.authors[login]
+    name, bio = run.site.author(login)
+    slug = slug_for(login, 150)
+    existing = Author.objects.filter(slug=slug).first() if slug else None
+    if existing is None:
+        existing = Author.objects.filter(name=name[:150]).first()
+    if existing is None:
+        existing = Author.objects.create(
+            name=name[:150], slug=unique_slug(login or name, Author, 150, "author"), bio=bio
+        )
+        run.journal.created(existing)
+    run.authors[login] = existing
+    return existing
+
+
+def _remember(post: wordpress.Post, obj, run: WordPressImport) -> None:
+    if isinstance(obj, Article):
+        run.posts[post.source_id] = obj.pk
+    else:
+        run.pages[post.source_id] = obj.title
+
+
+def _store_redirects(post: wordpress.Post, obj, run: WordPressImport) -> None:
+    query = "p" if post.kind == "post" else "page_id"
+    paths = [wordpress.old_path(post.link, run.site.link)]
+    if post.post_id not in run.site.repeated_ids:
+        paths.append(f"/?{query}={post.post_id}")
+    if post.kind == "post" and post.published and post.slug:
+        paths.append(_permalink(run.permalinks, post))
+    paths += wordpress.json_meta(post, "_essay_old_paths", [])
+    for path in dict.fromkeys(p for p in paths if p and p.startswith("/")):
+        _redirect(path[:500], {"article" if isinstance(obj, Article) else "page": obj}, run)
+
+
+def _permalink(structure: str, post: wordpress.Post) -> str:
+    """The address WordPress gave the post under `structure` (its Settings → Permalinks)."""
+    path = structure
+    for tag, pattern in PERMALINK_TAGS.items():
+        path = path.replace(tag, pattern.format(post.published))
+    category = next((slug for d, slug, _ in post.terms if d == "category"), "uncategorized")
+    path = path.replace("%postname%", post.slug).replace("%post_id%", post.post_id)
+    path = path.replace("%category%", category).replace("%author%", post.author)
+    return "/" + path.lstrip("/")
+
+
+def _store_term_redirects(run: WordPressImport) -> None:
+    """/category/x/, /tag/x/ and /author/login/ lead to the topic, section or author."""
+    for (domain, slug), (name, _) in run.site.terms.items():
+        if not slug or not name or slug in UNCATEGORIZED:
+            continue
+        if domain == "category" and run.section_from_category:
+            target = {"section": Section.objects.filter(name=name[:100]).first()}
+        else:
+            target = {"topic": Topic.objects.filter(name=name[:100]).first()}
+        if next(iter(target.values())) is not None:
+            prefix = "category" if domain == "category" else "tag"
+            _redirect(f"/{prefix}/{slug}/", target, run)
+    for login, author in run.authors.items():
+        if login:
+            _redirect(f"/author/{login}/", {"author": author}, run)
+
+
+def _redirect(path: str, target: dict, run: WordPressImport) -> None:
+    ((name, obj),) = target.items()
+    existing = LegacyRedirect.objects.filter(old_path=path).first()
+    if existing is None:
+        run.journal.created(LegacyRedirect.objects.create(old_path=path, **target))
+        run.summary.redirects += 1
+    elif getattr(existing, f"{name}_id") != obj.pk:
+        run.summary.skipped.append((path, "this old address already leads somewhere else"))
+
+
+def _note_other_items(site: wordpress.Site, summary: WordPressSummary) -> None:
+    for kind, count in sorted(site.counts.items()):
+        if kind in ("post", "page", "comment", "skipped"):
+            continue
+        why = (
+            "menus are not imported: the footer lists the pages"
+            if kind == "nav_menu_item"
+            else "only posts, pages and their pictures are imported"
+        )
+        items = "item" if count == 1 else "items"
+        summary.notes.append(f"{count} {items} of type “{kind}” not imported ({why})")

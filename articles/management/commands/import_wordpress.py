@@ -1,0 +1,99 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
+
+from articles.importers import blogger, journal, wordpress
+from articles.importers.sources import exports_in
+from articles.importers.wordpress_import import DEFAULT_PERMALINKS, import_site
+from articles.management.progress import progress_bar
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a WordPress site from its export (Tools → Export → All content: a WXR .xml "
+        "file, 1.0 to 1.2). Posts become essays, pages pages, categories and tags topics, "
+        "with threaded comments; old addresses answer 301. Running it again updates what "
+        "changed in the export and never duplicates."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("export", type=Path, help="the WXR .xml file")
+        parser.add_argument("--section", help="section for the essays (default: the site title)")
+        parser.add_argument(
+            "--section-from-category",
+            action="store_true",
+            help="make each post's first category its section (other categories stay topics)",
+        )
+        parser.add_argument(
+            "--permalink-structure",
+            default=DEFAULT_PERMALINKS,
+            metavar="PATTERN",
+            help="the old site's Settings → Permalinks pattern, so its post addresses redirect "
+            f"(default {DEFAULT_PERMALINKS.replace('%', '%%')})",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="say what would change, and change nothing"
+        )
+        parser.add_argument(
+            "--copy-images",
+            action="store_true",
+            help="download the posts' images into the media library (default: keep linking "
+            "to the old site's files)",
+        )
+        parser.add_argument(
+            "--max-size", type=int, default=500, metavar="MB", help="refuse larger files"
+        )
+
+    def handle(self, *args, export: Path, **options):
+        try:
+            (file,) = exports_in(export, max_bytes=options["max_size"] * 1_000_000)
+            site = wordpress.scan(file.open)
+        except (blogger.ExportError, ValueError) as exc:
+            raise CommandError(f"{export} was not imported: {exc}.") from None
+        for run in journal.undo_interrupted():
+            self.stdout.write(f"An interrupted import of {run.source} was undone first.")
+        dry_run = options["dry_run"]
+        try:
+            summary, article_ids = import_site(
+                file.open, site, section_name=options["section"],
+                section_from_category=options["section_from_category"],
+                permalinks=options["permalink_structure"], dry_run=dry_run,
+                source=file.label, progress=progress_bar(self.stderr, f"{export.name} "),
+            )  # fmt: skip
+        except blogger.ExportError as exc:
+            raise CommandError(f"{export} was not imported: {exc}.") from None
+        except DatabaseError as exc:
+            raise CommandError(
+                f"{export} was not imported (everything it had saved was undone): {exc}"
+            ) from None
+        self.stdout.write(self.style.SUCCESS(self._report(export.name, summary, dry_run)))
+        for what, why in summary.skipped:
+            self.stdout.write(f"  skipped {what}: {why}")
+        for note in summary.notes:
+            self.stdout.write(f"  note: {note}")
+        if options["copy_images"] and not dry_run:
+            from articles.importers.remote_images import QUEUED
+            from articles.importers.remote_images import copy_images as copy
+
+            report = copy(article_ids, progress=progress_bar(self.stderr, "images "))
+            for url, outcome in report:
+                self.stdout.write(f"  image {url}: {outcome}")
+            if any(outcome == QUEUED for _, outcome in report):
+                self.stdout.write(
+                    "  The task worker (manage.py db_worker) downloads each picture and makes "
+                    "its renditions; each essay shows our copy once it is ready, the old "
+                    "site's until then."
+                )
+
+    @staticmethod
+    def _report(name, summary, dry_run) -> str:
+        def counts(counter):
+            return ", ".join(f"{counter[k]} {k}" for k in ("essays", "drafts", "pages", "comments"))
+
+        verb = "Would import" if dry_run else "Imported"
+        return (
+            f"{verb} {name}: new {counts(summary.created)}; updated {counts(summary.updated)}; "
+            f"unchanged {counts(summary.unchanged)}; {summary.redirects} new old-address "
+            f"redirects; {len(summary.skipped)} skipped."
+        )

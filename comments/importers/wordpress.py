@@ -1,0 +1,129 @@
+"""Readers' comments from a WordPress export, stored once the articles importer has stored the
+posts (it sends `wordpress_comments_read`; connected in signals.py). Updated in place on a
+re-import, every change noted in the run's journal, so a failed run is taken back whole.
+
+Statuses: approved (1) → approved, held (0) → pending, spam → spam, trash → removed.
+Pingbacks and trackbacks are not imported: they are other sites announcing a link, not words a
+reader wrote, and most of those left in old exports are spam; the summary counts them.
+The commenter's name, email, website and IP address are kept: they are the site owner's data,
+needed to moderate and to answer, and never shown to readers; the IPs are purged after
+COMMENT_IP_RETENTION_DAYS by `purge_comment_ips`, as for comments posted here.
+"""
+
+import ipaddress
+
+from django.db import transaction
+
+from articles.importers import wordpress
+from articles.importers.blogger_import import batches, record_digest
+from articles.importers.wordpress_import import WordPressImport
+from articles.models import Article
+
+from ..models import Comment, ModerationAction
+from ..services import refresh_comment_counts
+from .blogger import html_to_text, thread
+
+STATUSES = {
+    "1": Comment.Status.APPROVED,
+    "0": Comment.Status.PENDING,
+    "spam": Comment.Status.SPAM,
+    "trash": Comment.Status.REMOVED,
+    "post-trashed": Comment.Status.REMOVED,
+}
+LINK_NOTICES = {"pingback", "trackback"}
+
+
+def store_wordpress_comments(sender, *, run: WordPressImport, comments, progress, **kwargs) -> None:
+    """The `wordpress_comments_read` receiver: store, then thread and recount."""
+    stored = []  # (pk, source id answered, article pk, time)
+    skipped_notices = 0
+    for batch in batches(comments):
+        with transaction.atomic():
+            for record in batch:
+                if record.kind in LINK_NOTICES:
+                    skipped_notices += 1
+                    continue
+                row = _store(record, run)
+                if row:
+                    stored.append(row)
+        progress(len(batch))
+    if skipped_notices:
+        run.summary.notes.append(
+            f"{skipped_notices} pingbacks and trackbacks not imported (links from other sites)"
+        )
+    with transaction.atomic():
+        thread(stored, key=lambda source_id: source_id)
+        refresh_comment_counts(article_ids=set(run.posts.values()))
+
+
+def _store(record: wordpress.Comment, run: WordPressImport) -> tuple | None:
+    article_id = run.posts.get(record.post_source_id) or _article_of(record.post_source_id)
+    if article_id is None:
+        if record.post_source_id not in run.pages:  # comments on a skipped post go with it
+            return None
+        run.summary.skipped.append(
+            (record.source_id, f"comment on the page {run.pages[record.post_source_id]} "
+             "(pages take no comments here)")
+        )  # fmt: skip
+        return None
+    digest = record_digest(record)
+    existing = Comment.objects.filter(source_id=record.source_id).first()
+    if existing and existing.source_digest == digest:
+        run.summary.unchanged["comments"] += 1
+        return None
+    email = record.email.strip()
+    fields = {
+        "article_id": article_id,
+        "author_name": record.author[:100],
+        "author_email": email[:254].lower() if "@" in email else "",
+        "author_url": record.url[:200] if record.url.startswith(("http://", "https://")) else "",
+        "ip_address": _address(record.ip),
+        "text": html_to_text(record.text.replace("\r\n", "\n")) or "(empty comment)",
+        "status": STATUSES.get(record.approved, Comment.Status.PENDING),
+        "held_reasons": record.meta.get("_essay_held_reasons", "")
+        or ("imported from WordPress as held" if record.approved == "0" else ""),
+        "notify_replies": record.meta.get("_essay_notify_replies") == "1",
+        "created_at": record.published,
+        "source_digest": digest,
+    }
+    if existing:
+        run.journal.updating(existing)
+        for name, value in fields.items():
+            setattr(existing, name, value)
+        existing.save()
+        comment = existing
+        run.summary.updated["comments"] += 1
+    else:
+        comment = Comment.objects.create(source_id=record.source_id, **fields)
+        run.journal.created(comment)
+        run.summary.created["comments"] += 1
+        _store_history(comment, record, run)
+    return comment.pk, record.parent_id, article_id, record.published
+
+
+def _store_history(comment: Comment, record: wordpress.Comment, run: WordPressImport) -> None:
+    """export_site's moderation history (who, when, what): moderators are matched by username."""
+    from django.contrib.auth import get_user_model
+
+    history = wordpress.json_value(record.meta.get("_essay_moderation", ""), [])
+    users = get_user_model().objects
+    for step in history if isinstance(history, list) else []:
+        if not isinstance(step, dict) or step.get("status") not in Comment.Status.values:
+            continue
+        moderator = users.filter(username=step.get("moderator") or "").first()
+        at = wordpress.parse_iso(step.get("at", "")) or comment.created_at
+        action = ModerationAction.objects.create(
+            comment=comment, moderator=moderator, status=step["status"], created_at=at
+        )
+        run.journal.created(action)
+
+
+def _address(value: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
+def _article_of(source_id: str) -> int | None:
+    return Article.objects.filter(source_id=source_id).values_list("pk", flat=True).first()
