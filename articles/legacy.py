@@ -52,6 +52,8 @@ def wordpress_address(request, old_path):
     path, feed = re.sub("/+", "/", f"/{old_path}"), None
     if match := WORDPRESS_FEED.search(path):
         path, feed = path[: match.start() + 1], match.group(1) or "rss2"
+        if path == "/":
+            return _feed(request, "articles:feed", "articles:feed-atom", atom=feed == "atom")
         if path == "/comments/":
             return _feed(request, "comments:feed", "comments:feed-atom", atom=feed == "atom")
     redirect = public_redirects().filter(old_path=path).first()

@@ -64,6 +64,7 @@ class WordPressImport:
     posts: dict[str, int] = field(default_factory=dict)  # post source id → article pk
     pages: dict[str, str] = field(default_factory=dict)  # page source id → title
     authors: dict[str, Author] = field(default_factory=dict)  # login → author of its posts
+    terms: dict[tuple[str, str], Topic] = field(default_factory=dict)  # (domain, slug) → topic
 
 
 def import_site(
@@ -295,7 +296,9 @@ def _topics(post: wordpress.Post, run: WordPressImport) -> list[Topic]:
         if domain == "category" and run.section_from_category and first_category:
             first_category = False
             continue
-        topics.append(_listing(Topic, name, run.site.terms.get((domain, slug), ("", ""))[1], run))
+        topic = _listing(Topic, name, run.site.terms.get((domain, slug), ("", ""))[1], run)
+        run.terms[domain, slug] = topic
+        topics.append(topic)
     return topics
 
 
@@ -303,9 +306,10 @@ def _store_relations(article: Article, post: wordpress.Post, run: WordPressImpor
     if new:  # a byline an editor changed since is theirs to keep
         logins = wordpress.json_meta(post, "_essay_authors", []) or [post.author]
         for position, login in enumerate(dict.fromkeys(logins)):
-            ArticleAuthor.objects.create(
+            byline = ArticleAuthor.objects.create(
                 article=article, author=_author(login, run), position=position
             )
+            run.journal.created(byline)  # undone before the author it names
     article.topics.set(_topics(post, run))
 
 
@@ -359,16 +363,18 @@ def _permalink(structure: str, post: wordpress.Post) -> str:
 
 def _store_term_redirects(run: WordPressImport) -> None:
     """/category/x/, /tag/x/ and /author/login/ lead to the topic, section or author."""
-    for (domain, slug), (name, _) in run.site.terms.items():
-        if not slug or not name or slug in UNCATEGORIZED:
-            continue
-        if domain == "category" and run.section_from_category:
-            target = {"section": Section.objects.filter(name=name[:100]).first()}
-        else:
-            target = {"topic": Topic.objects.filter(name=name[:100]).first()}
-        if next(iter(target.values())) is not None:
-            prefix = "category" if domain == "category" else "tag"
-            _redirect(f"/{prefix}/{slug}/", target, run)
+    for (domain, slug), topic in run.terms.items():
+        if slug:
+            _redirect(
+                f"/{'category' if domain == 'category' else 'tag'}/{slug}/", {"topic": topic}, run
+            )
+    if run.section_from_category:
+        for (domain, slug), (name, _) in run.site.terms.items():
+            section = (
+                Section.objects.filter(name=name[:100]).first() if domain == "category" else None
+            )
+            if slug and section is not None:
+                _redirect(f"/category/{slug}/", {"section": section}, run)
     for login, author in run.authors.items():
         if login:
             _redirect(f"/author/{login}/", {"author": author}, run)
