@@ -32,6 +32,7 @@ EXCERPT_NAMESPACE = re.compile(r"^https?://wordpress\.org/export/1\.[0-9]+/excer
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 DC = "{http://purl.org/dc/elements/1.1/}"
 OURS = "{urn:essay-review:export:1}"  # what export_site writes where WordPress has no element
+OUR_GENERATOR = "Essay Review"
 KINDS = ("post", "page")
 NO_DATE = "0000-00-00 00:00:00"
 
@@ -59,6 +60,7 @@ class Site:
     attachments: dict[str, Attachment] = field(default_factory=dict)
     counts: Counter = field(default_factory=Counter)  # "post", "page", "comment", other types
     repeated_ids: set[str] = field(default_factory=set)  # post ids two posts or pages share
+    ours: bool = False  # written by export_site: it had our addresses, not WordPress's
 
     def author(self, login: str) -> tuple[str, str]:
         return self.authors.get(login, (login or "Unknown author", ""))
@@ -200,6 +202,8 @@ def _channel_child(element, site: Site, names: _Names) -> None:
         site.title = _squash(element.text)
     elif element.tag == "link":
         site.link = (element.text or "").strip()
+    elif element.tag == "generator":
+        site.ours = (element.text or "").startswith(OUR_GENERATOR)
     elif element.tag == f"{wp}wxr_version":
         site.version = (element.text or "").strip()
     elif element.tag == f"{wp}author":
@@ -297,7 +301,7 @@ def _comment(element, post: Post, wp: str) -> Comment:
         raise ValueError("the comment has no date")
     parent = _value(element, f"{wp}comment_parent")
     meta = {
-        _value(row, f"{wp}meta_key"): _value(row, f"{wp}meta_value")
+        _value(row, f"{wp}meta_key"): row.findtext(f"{wp}meta_value") or ""
         for row in element.findall(f"{wp}commentmeta")
     }
     return Comment(
@@ -309,7 +313,8 @@ def _comment(element, post: Post, wp: str) -> Comment:
         url=_value(element, f"{wp}comment_author_url"),
         ip=_value(element, f"{wp}comment_author_IP"),
         text=_value(element, f"{wp}comment_content"),
-        published=published,
+        # WXR's dates are to the second; export_site keeps the exact time beside them.
+        published=parse_iso(meta.get("_essay_created_at", "")) or published,
         approved=_value(element, f"{wp}comment_approved") or "0",
         kind=_value(element, f"{wp}comment_type"),
         meta=meta,
@@ -322,7 +327,7 @@ def _meta(item, wp: str) -> dict[str, str]:
     for row in item.findall(f"{wp}postmeta"):
         key = _value(row, f"{wp}meta_key")
         if key == "_thumbnail_id" or key.startswith(("_essay_", "_wp_attachment_image_alt")):
-            rows[key] = _value(row, f"{wp}meta_value")
+            rows[key] = row.findtext(f"{wp}meta_value") or ""  # as written: a body's spaces too
     return rows
 
 
@@ -383,6 +388,7 @@ def json_value(text: str, default):
 
 def parse_iso(text: str) -> datetime | None:
     """An ISO 8601 time export_site wrote (a naive one is in the site's zone), else None."""
+    text = text.strip()
     try:
         value = datetime.fromisoformat(text) if text else None
     except ValueError:

@@ -114,8 +114,9 @@ def _run(open_export, site, *, section_name, section_from_category, permalinks, 
                         _store(record, run)
                         done += 1
             progress(done, total)
-        with transaction.atomic():
-            _store_term_redirects(run)
+        if not site.ours:  # our own export lists every old address its essays had
+            with transaction.atomic():
+                _store_term_redirects(run)
         _note_other_items(site, summary)
         comments = (
             r for r in wordpress.read(open_export, site) if isinstance(r, wordpress.Comment)
@@ -237,7 +238,7 @@ def _body(post: wordpress.Post, run: WordPressImport) -> tuple[str, str]:
             f"{_listed(converted.dynamic_blocks, '{}')}"
         )
     body = converted.html
-    thumbnail = attachments.get(post.meta.get("_thumbnail_id", ""))
+    thumbnail = attachments.get(post.meta.get("_thumbnail_id", "").strip())
     if thumbnail and thumbnail.url and thumbnail.url not in body:  # the theme showed it on top
         body = (
             figure_html(thumbnail.url, thumbnail.alt or thumbnail.title, thumbnail.caption) + body
@@ -339,13 +340,15 @@ def _remember(post: wordpress.Post, obj, run: WordPressImport) -> None:
 
 
 def _store_redirects(post: wordpress.Post, obj, run: WordPressImport) -> None:
-    query = "p" if post.kind == "post" else "page_id"
-    paths = [wordpress.old_path(post.link, run.site.link)]
-    if post.post_id not in run.site.repeated_ids:
-        paths.append(f"/?{query}={post.post_id}")
-    if post.kind == "post" and post.published and post.slug:
-        paths.append(_permalink(run.permalinks, post))
-    paths += wordpress.json_meta(post, "_essay_old_paths", [])
+    if "_essay_old_paths" in post.meta:  # our own export: the addresses it had, no others
+        paths = wordpress.json_meta(post, "_essay_old_paths", [])
+    else:
+        query = "p" if post.kind == "post" else "page_id"
+        paths = [wordpress.old_path(post.link, run.site.link)]
+        if post.post_id not in run.site.repeated_ids:
+            paths.append(f"/?{query}={post.post_id}")
+        if post.kind == "post" and post.published and post.slug:
+            paths.append(_permalink(run.permalinks, post))
     for path in dict.fromkeys(p for p in paths if p and p.startswith("/")):
         _redirect(path[:500], {"article" if isinstance(obj, Article) else "page": obj}, run)
 

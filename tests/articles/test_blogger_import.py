@@ -2,14 +2,11 @@
 re-imports, dry runs, old feed and label addresses, non-Latin slugs, embeds, hostile files."""
 
 import io
-import threading
 import zipfile
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from xml.sax.saxutils import escape, quoteattr
 
 import pytest
 from django.core.management import CommandError, call_command
-from PIL import Image as PILImage
 
 from articles.models import Article, Image, ImportRun, Page, Section, Topic
 from comments.models import Comment
@@ -319,30 +316,6 @@ def test_the_pelican_fixture_with_an_undeclared_prefix_is_repaired(tmp_path):
     call_command("import_blogger", str(corpus / "legacy-pelican-bloggerexport.xml"), stdout=out)
     assert "uses XML prefixes it never declares" in out.getvalue()
     assert Article.objects.filter(status="draft").count() == 1
-
-
-class _Pictures(BaseHTTPRequestHandler):
-    def do_GET(self):
-        if self.path != "/big.png":
-            self.send_error(404)
-            return
-        buffer = io.BytesIO()
-        PILImage.new("RGB", (900, 600), "teal").save(buffer, "PNG")
-        self.send_response(200)
-        self.send_header("Content-Type", "image/png")
-        self.end_headers()
-        self.wfile.write(buffer.getvalue())
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def picture_server():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Pictures)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
 
 
 def test_copy_images_brings_pictures_into_the_media_library(

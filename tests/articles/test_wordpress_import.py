@@ -4,7 +4,7 @@ address becomes, and what is refused."""
 import pytest
 from django.core.management import CommandError, call_command
 
-from articles.models import Article, ImportRun, LegacyRedirect, Page, Topic
+from articles.models import Article, Image, ImportRun, LegacyRedirect, Page, Topic
 from comments.models import Comment
 
 pytestmark = pytest.mark.django_db
@@ -269,3 +269,38 @@ def test_what_is_not_a_wordpress_export_is_refused_clearly(tmp_path, text, messa
 def test_wxr_1_0_in_the_http_namespace_imports(tmp_path):
     run(tmp_path, wxr(item(71, "Old format"), namespace="http://wordpress.org/export/1.0/"))
     assert Article.objects.published().filter(title="Old format").exists()
+
+
+def attachment(post_id, url, *, parent=0, alt="", caption=""):
+    return f"""<item><title>Picture {post_id}</title><wp:post_id>{post_id}</wp:post_id>
+<wp:post_type>attachment</wp:post_type><wp:status>inherit</wp:status><wp:post_parent>{parent}</wp:post_parent>
+<wp:attachment_url>{url}</wp:attachment_url><excerpt:encoded><![CDATA[{caption}]]></excerpt:encoded>
+<wp:postmeta><wp:meta_key>_wp_attachment_image_alt</wp:meta_key><wp:meta_value><![CDATA[{alt}]]></wp:meta_value></wp:postmeta></item>"""
+
+
+def test_featured_image_and_gallery_become_figures_and_copy_images_copies_them(
+    tmp_path, settings, picture_server, django_capture_on_commit_callbacks, capsys
+):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    featured = "<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key><wp:meta_value>91</wp:meta_value></wp:postmeta>"
+    text = wxr(
+        attachment(
+            91, f"{picture_server}/big.png", parent=81, alt="Teal field", caption="A teal field"
+        ),
+        attachment(92, f"{picture_server}/missing.jpg", parent=81, alt="Gone"),
+        item(81, "Pictures", body='Look.\n\n[gallery ids="92"]', meta=featured),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        run(tmp_path, text, "--copy-images")
+    html = Article.objects.get(title="Pictures").body_html
+    assert html.index("<figcaption>A teal field</figcaption>") < html.index(
+        "<p>Look.</p>"
+    )  # on top
+    assert html.count("<figure>") == 2  # the featured picture on top, the gallery's below
+    assert 'alt="Gone"' in html and f"{picture_server}/missing.jpg" in html  # kept as a link
+    image = Image.objects.get()
+    assert image.source_url == f"{picture_server}/big.png" and image.renditions
+    assert image.fallback_url in html
+    out = capsys.readouterr().out
+    assert f"image {picture_server}/big.png: copied as image #{image.pk}" in out
+    assert f"image {picture_server}/missing.jpg: not copied" in out
