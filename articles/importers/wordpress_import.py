@@ -141,6 +141,7 @@ def _store(post: wordpress.Post, run: WordPressImport) -> None:
     model = Page if post.kind == "page" else Article
     status = _status(post, run)
     if status is None:
+        _withdraw(model, post, run)
         return
     noun = "pages" if model is Page else ("drafts" if status == "draft" else "essays")
     digest = record_digest(post)
@@ -169,6 +170,16 @@ def _store(post: wordpress.Post, run: WordPressImport) -> None:
     reversion.add_to_revision(obj)
     _remember(post, obj, run)
     _store_redirects(post, obj, run)
+
+
+def _withdraw(model, post: wordpress.Post, run: WordPressImport) -> None:
+    """A post imported before and trashed since: readers no longer see it here either."""
+    existing = model.objects.filter(source_id=post.source_id, status=model.Status.PUBLISHED)
+    for obj in existing:
+        run.journal.updating(obj)
+        obj.status = model.Status.DRAFT
+        obj.save()
+        run.summary.notes.append(f"“{obj.title}” is no longer published on WordPress: now a draft")
 
 
 def _status(post: wordpress.Post, run: WordPressImport) -> str | None:

@@ -223,6 +223,15 @@ def test_a_re_import_updates_what_changed_and_duplicates_nothing(tmp_path):
     assert Comment.objects.filter(text="Well argued, indeed.").exists()
 
 
+def test_a_post_trashed_since_the_last_import_is_withdrawn(tmp_path, client):
+    run(tmp_path, wxr(item(61, "Second thoughts")))
+    article = Article.objects.get(title="Second thoughts")
+    assert client.get(article.get_absolute_url()).status_code == 200
+    run(tmp_path, wxr(item(61, "Second thoughts", status="trash")))
+    assert client.get(article.get_absolute_url()).status_code == 404
+    assert client.get("/?p=61").status_code == 404
+
+
 def test_dry_run_changes_nothing(tmp_path, capsys):
     run(tmp_path, STATUSES, "--dry-run")
     assert (
