@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "articles",
     "comments",
     "demo",  # load_demo and generate_load_data
+    "exports",  # export_site, import_archive and the admin's "Download export"
 ]
 
 MIDDLEWARE = [
@@ -296,6 +297,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env.string("STATIC_ROOT") or BASE_DIR / "staticfiles")
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.string("MEDIA_ROOT") or VAR_DIR / "media")
+# Site exports hold commenters' emails and addresses: never under MEDIA_ROOT or STATIC_ROOT
+# (exports/checks.py refuses that); only the superusers' download view reads them.
+EXPORTS_ROOT = Path(env.string("EXPORTS_ROOT") or VAR_DIR / "exports")
 STORAGES = {
     # Uploads and renditions go through this backend; e.g. for S3-compatible storage set
     # MEDIA_STORAGE_BACKEND=storages.backends.s3.S3Storage and its OPTIONS as JSON (README).

@@ -27,14 +27,15 @@ def unique_slug(text: str, model=Article, max_length: int = 200, fallback: str =
     return slug
 
 
-def named(model, name: str, on_create: Callable = lambda obj: None):
-    """Find a section, topic or author by name, or create it with a free slug."""
+def named(model, name: str, on_create: Callable = lambda obj: None, *, slug: str = ""):
+    """Find a section, topic or author by name, or create it with a free slug (`slug`'s
+    if free: an export's own slug keeps the old addresses' words)."""
     name = name.strip()[:100]
     existing = model.objects.filter(name=name).first()
     if existing:
         return existing
     fallback = model._meta.model_name
-    created = model.objects.create(name=name, slug=unique_slug(name, model, 100, fallback))
+    created = model.objects.create(name=name, slug=unique_slug(slug or name, model, 100, fallback))
     on_create(created)
     return created
 

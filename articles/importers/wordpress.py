@@ -91,7 +91,8 @@ class Post:
 class Comment:
     source_id: str
     post_source_id: str
-    parent_id: str | None  # the source id of the comment answered
+    comment_id: str  # WordPress's, as the file's wp:comment_parent names it
+    answers: str | None  # the comment_id of the comment answered
     author: str
     email: str
     url: str
@@ -307,7 +308,8 @@ def _comment(element, post: Post, wp: str) -> Comment:
     return Comment(
         source_id=meta.get("_essay_source_id") or f"{post.source_id}#comment-{comment_id}",
         post_source_id=post.source_id,
-        parent_id=f"{post.source_id}#comment-{parent}" if parent not in ("", "0") else None,
+        comment_id=comment_id,
+        answers=parent if parent not in ("", "0") else None,
         author=_squash(_value(element, f"{wp}comment_author")) or "Anonymous",
         email=_value(element, f"{wp}comment_author_email"),
         url=_value(element, f"{wp}comment_author_url"),

@@ -14,6 +14,7 @@ The comments are stored by the comments app, which receives `wordpress_comments_
 (comments/importers/wordpress.py): articles imports nothing from comments.
 """
 
+import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -56,7 +57,7 @@ class WordPressImport:
     """One run, as the receivers of `wordpress_comments_read` see it."""
 
     site: wordpress.Site
-    section: Section
+    section_name: str  # of the essays that name none (made when the first one needs it)
     journal: Journal
     summary: WordPressSummary
     section_from_category: bool = False
@@ -95,9 +96,13 @@ def _run(open_export, site, *, section_name, section_from_category, permalinks, 
     journal = Journal.start(source or site.title)
     try:
         summary = WordPressSummary()
-        section = named(Section, section_name or site.title or "Blog", journal.created)
         run = WordPressImport(
-            site, section, journal, summary, section_from_category, permalinks or DEFAULT_PERMALINKS
+            site,
+            section_name or site.title or "Blog",
+            journal,
+            summary,
+            section_from_category,
+            permalinks or DEFAULT_PERMALINKS,
         )
         total = site.counts["post"] + site.counts["page"] + site.counts["comment"]
         done = 0
@@ -209,7 +214,9 @@ def _fields(post: wordpress.Post, model, status: str, run: WordPressImport) -> d
     if model is Page:
         return fields | {"position": min(post.menu_order, 32767)}
     published = _meta_time(post, "_essay_published_at", post.published)
-    standfirst = " ".join(re.sub(r"<[^>]*>", " ", post.excerpt).split())
+    standfirst = post.excerpt  # ours: the standfirst, plain text; WordPress's: HTML
+    if not run.site.ours:
+        standfirst = " ".join(html.unescape(re.sub(r"<[^>]*>", " ", standfirst)).split())
     return fields | {
         "standfirst": standfirst or standfirst_from(render_body(body, body_format)),
         "published_at": published if status == "published" or "_essay_body" in post.meta else None,
@@ -278,12 +285,13 @@ def _section(post: wordpress.Post, run: WordPressImport) -> Section:
             (n for d, slug, n in post.terms if d == "category" and slug not in UNCATEGORIZED), ""
         )
     if not name:
-        return run.section
-    return _listing(Section, name, _about(run, "category", name), run)
+        return named(Section, run.section_name, run.journal.created)
+    slug = next((slug for d, slug, n in post.terms if d == "category" and n == name), "")
+    return _listing(Section, name, _about(run, "category", name), run, slug)
 
 
-def _listing(model, name: str, description: str, run):
-    obj = named(model, name, run.journal.created)
+def _listing(model, name: str, description: str, run, slug: str = ""):
+    obj = named(model, name, run.journal.created, slug=slug)
     if description and not obj.description:
         run.journal.updating(obj)
         obj.description = description
@@ -308,7 +316,8 @@ def _topics(post: wordpress.Post, run: WordPressImport) -> list[Topic]:
         if domain == "category" and run.section_from_category and first_category:
             first_category = False
             continue
-        topic = _listing(Topic, name, run.site.terms.get((domain, slug), ("", ""))[1], run)
+        about = run.site.terms.get((domain, slug), ("", ""))[1]
+        topic = _listing(Topic, name, about, run, slug)
         run.terms[domain, slug] = topic
         topics.append(topic)
     return topics

@@ -5,33 +5,90 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0017_essay_names'),
+        ("articles", "0017_essay_names"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='legacyredirect',
-            name='legacy_redirect_one_target',
+            model_name="legacyredirect",
+            name="legacy_redirect_one_target",
         ),
         migrations.AddField(
-            model_name='legacyredirect',
-            name='author',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='legacy_paths', to='articles.author'),
+            model_name="legacyredirect",
+            name="author",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="legacy_paths",
+                to="articles.author",
+            ),
         ),
         migrations.AddField(
-            model_name='legacyredirect',
-            name='section',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='legacy_paths', to='articles.section'),
+            model_name="legacyredirect",
+            name="section",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="legacy_paths",
+                to="articles.section",
+            ),
         ),
         migrations.AddField(
-            model_name='legacyredirect',
-            name='topic',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='legacy_paths', to='articles.topic'),
+            model_name="legacyredirect",
+            name="topic",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="legacy_paths",
+                to="articles.topic",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='legacyredirect',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('article__isnull', False), ('author__isnull', True), ('page__isnull', True), ('section__isnull', True), ('topic__isnull', True)), models.Q(('article__isnull', True), ('author__isnull', True), ('page__isnull', False), ('section__isnull', True), ('topic__isnull', True)), models.Q(('article__isnull', True), ('author__isnull', True), ('page__isnull', True), ('section__isnull', False), ('topic__isnull', True)), models.Q(('article__isnull', True), ('author__isnull', True), ('page__isnull', True), ('section__isnull', True), ('topic__isnull', False)), models.Q(('article__isnull', True), ('author__isnull', False), ('page__isnull', True), ('section__isnull', True), ('topic__isnull', True)), _connector='OR'), name='legacy_redirect_one_target'),
+            model_name="legacyredirect",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("article__isnull", False),
+                        ("author__isnull", True),
+                        ("page__isnull", True),
+                        ("section__isnull", True),
+                        ("topic__isnull", True),
+                    ),
+                    models.Q(
+                        ("article__isnull", True),
+                        ("author__isnull", True),
+                        ("page__isnull", False),
+                        ("section__isnull", True),
+                        ("topic__isnull", True),
+                    ),
+                    models.Q(
+                        ("article__isnull", True),
+                        ("author__isnull", True),
+                        ("page__isnull", True),
+                        ("section__isnull", False),
+                        ("topic__isnull", True),
+                    ),
+                    models.Q(
+                        ("article__isnull", True),
+                        ("author__isnull", True),
+                        ("page__isnull", True),
+                        ("section__isnull", True),
+                        ("topic__isnull", False),
+                    ),
+                    models.Q(
+                        ("article__isnull", True),
+                        ("author__isnull", False),
+                        ("page__isnull", True),
+                        ("section__isnull", True),
+                        ("topic__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="legacy_redirect_one_target",
+            ),
         ),
     ]

@@ -11,7 +11,10 @@ COMMENT_IP_RETENTION_DAYS by `purge_comment_ips`, as for comments posted here.
 """
 
 import ipaddress
+from dataclasses import dataclass
+from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
 
 from articles.importers import wordpress
@@ -21,7 +24,7 @@ from articles.models import Article
 
 from ..models import Comment, ModerationAction
 from ..services import refresh_comment_counts
-from .blogger import html_to_text, thread
+from .blogger import html_to_text
 
 STATUSES = {
     "1": Comment.Status.APPROVED,
@@ -35,7 +38,8 @@ LINK_NOTICES = {"pingback", "trackback"}
 
 def store_wordpress_comments(sender, *, run: WordPressImport, comments, progress, **kwargs) -> None:
     """The `wordpress_comments_read` receiver: store, then thread and recount."""
-    stored = []  # (pk, source id answered, article pk, time)
+    stored: list[_Stored] = []
+    ids: dict[tuple[str, str], int] = {}  # (post source id, WordPress comment id) → pk
     skipped_notices = 0
     for batch in batches(comments):
         with transaction.atomic():
@@ -43,7 +47,7 @@ def store_wordpress_comments(sender, *, run: WordPressImport, comments, progress
                 if record.kind in LINK_NOTICES:
                     skipped_notices += 1
                     continue
-                row = _store(record, run)
+                row = _store(record, run, ids)
                 if row:
                     stored.append(row)
         progress(len(batch))
@@ -52,11 +56,21 @@ def store_wordpress_comments(sender, *, run: WordPressImport, comments, progress
             f"{skipped_notices} pingbacks and trackbacks not imported (links from other sites)"
         )
     with transaction.atomic():
-        thread(stored, key=lambda source_id: source_id)
+        _thread(stored, ids)
         refresh_comment_counts(article_ids=set(run.posts.values()))
 
 
-def _store(record: wordpress.Comment, run: WordPressImport) -> tuple | None:
+@dataclass
+class _Stored:
+    pk: int
+    article_id: int
+    post: str  # the post's source id: with a WordPress comment id, it names a comment
+    answers: str | None  # the WordPress comment id answered
+    thread: dict | None  # export_site's {"parent", "in_reply_to"} (WordPress comment ids)
+    published: datetime
+
+
+def _store(record: wordpress.Comment, run: WordPressImport, ids: dict) -> _Stored | None:
     article_id = run.posts.get(record.post_source_id) or _article_of(record.post_source_id)
     if article_id is None:
         if record.post_source_id not in run.pages:  # comments on a skipped post go with it
@@ -70,6 +84,7 @@ def _store(record: wordpress.Comment, run: WordPressImport) -> tuple | None:
     existing = Comment.objects.filter(source_id=record.source_id).first()
     if existing and existing.source_digest == digest:
         run.summary.unchanged["comments"] += 1
+        ids[record.post_source_id, record.comment_id] = existing.pk
         return None
     email = record.email.strip()
     fields = {
@@ -78,7 +93,8 @@ def _store(record: wordpress.Comment, run: WordPressImport) -> tuple | None:
         "author_email": email[:254].lower() if "@" in email else "",
         "author_url": record.url[:200] if record.url.startswith(("http://", "https://")) else "",
         "ip_address": _address(record.ip),
-        "text": html_to_text(record.text.replace("\r\n", "\n")) or "(empty comment)",
+        # Ours is the text the reader typed; WordPress's is HTML (its allowed tags, entities).
+        "text": record.text if run.site.ours else html_to_text(record.text.replace("\r\n", "\n")),
         "status": STATUSES.get(record.approved, Comment.Status.PENDING),
         "held_reasons": record.meta.get("_essay_held_reasons", "")
         or ("imported from WordPress as held" if record.approved == "0" else ""),
@@ -86,6 +102,7 @@ def _store(record: wordpress.Comment, run: WordPressImport) -> tuple | None:
         "created_at": record.published,
         "source_digest": digest,
     }
+    fields["text"] = fields["text"] or "(empty comment)"
     if existing:
         run.journal.updating(existing)
         for name, value in fields.items():
@@ -98,7 +115,50 @@ def _store(record: wordpress.Comment, run: WordPressImport) -> tuple | None:
         run.journal.created(comment)
         run.summary.created["comments"] += 1
         _store_history(comment, record, run)
-    return comment.pk, record.parent_id, article_id, record.published
+    ids[record.post_source_id, record.comment_id] = comment.pk
+    thread = wordpress.json_value(record.meta.get("_essay_thread", ""), None)
+    return _Stored(
+        comment.pk, article_id, record.post_source_id, record.answers,
+        thread if isinstance(thread, dict) else None, record.published,
+    )  # fmt: skip
+
+
+def _thread(stored: list[_Stored], ids: dict) -> None:
+    """Set parent, in_reply_to and depth of the comments stored by this run.
+
+    After all are in, oldest first, since a reply may come before the comment it answers. A
+    reply deeper than COMMENTS_MAX_DEPTH sits at the deepest level allowed, under the comment
+    it answers' ancestor; export_site's own file says where each reply sat, and it sits there.
+    """
+    articles = sorted({row.article_id for row in stored})
+    by_pk = {}  # pk → [article pk, parent pk, depth], of every comment on these essays
+    for start in range(0, len(articles), 500):
+        rows = Comment.objects.filter(article_id__in=articles[start : start + 500])
+        for pk, article_id, parent_id, depth in rows.values_list(
+            "pk", "article_id", "parent_id", "depth"
+        ):
+            by_pk[pk] = [article_id, parent_id, depth]
+
+    def known(post: str, comment_id) -> int | None:
+        pk = ids.get((post, str(comment_id))) if comment_id else None
+        return pk if pk in by_pk else None
+
+    changed = []
+    for row in sorted(stored, key=lambda row: row.published):
+        if row.thread is not None:
+            answered = known(row.post, row.thread.get("in_reply_to"))
+            parent = known(row.post, row.thread.get("parent"))
+        else:
+            answered = parent = known(row.post, row.answers)
+            while parent is not None and by_pk[parent][2] + 1 >= settings.COMMENTS_MAX_DEPTH:
+                parent = by_pk[parent][1]
+        if answered == row.pk or (answered and by_pk[answered][0] != row.article_id):
+            answered = parent = None
+        by_pk[row.pk][1:] = [parent, by_pk[parent][2] + 1 if parent else 0]
+        changed.append(
+            Comment(pk=row.pk, parent_id=parent, in_reply_to_id=answered, depth=by_pk[row.pk][2])
+        )
+    Comment.objects.bulk_update(changed, ["parent", "in_reply_to", "depth"], batch_size=500)
 
 
 def _store_history(comment: Comment, record: wordpress.Comment, run: WordPressImport) -> None:
@@ -116,6 +176,8 @@ def _store_history(comment: Comment, record: wordpress.Comment, run: WordPressIm
             comment=comment, moderator=moderator, status=step["status"], created_at=at
         )
         run.journal.created(action)
+        # The last step is the comment's "moderated by … at …" (written without save()).
+        Comment.objects.filter(pk=comment.pk).update(moderated_by=moderator, moderated_at=at)
 
 
 def _address(value: str) -> str | None:

@@ -247,7 +247,7 @@ def test_a_failed_import_is_undone_whole(tmp_path, monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(comment_importer, "thread", explode)
+    monkeypatch.setattr(comment_importer, "_thread", explode)
     with pytest.raises(RuntimeError):
         run(tmp_path, STATUSES)
     assert (
