@@ -13,6 +13,7 @@ COMMENT_IP_RETENTION_DAYS by `purge_comment_ips`, as for comments posted here.
 import ipaddress
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import groupby
 
 from django.conf import settings
 from django.db import transaction
@@ -37,34 +38,37 @@ LINK_NOTICES = {"pingback", "trackback"}
 
 
 def store_wordpress_comments(sender, *, run: WordPressImport, comments, progress, **kwargs) -> None:
-    """The `wordpress_comments_read` receiver: store, then thread and recount."""
-    stored: list[_Stored] = []
-    ids: dict[tuple[str, str], int] = {}  # (post source id, WordPress comment id) → pk
+    """The `wordpress_comments_read` receiver: store, thread and recount, one post at a time.
+
+    WXR keeps each post's comments inside its item, so a post's thread is complete when its
+    last comment is read: memory holds one post's comments, never the whole site's.
+    """
     skipped_notices = 0
-    for batch in batches(comments):
-        with transaction.atomic():
-            for record in batch:
-                if record.kind in LINK_NOTICES:
-                    skipped_notices += 1
-                    continue
-                row = _store(record, run, ids)
-                if row:
-                    stored.append(row)
-        progress(len(batch))
+    for _post, records in groupby(comments, key=lambda record: record.post_source_id):
+        stored: list[_Stored] = []
+        ids: dict[str, int] = {}  # WordPress comment id → pk, for this post
+        for batch in batches(records):
+            with transaction.atomic():
+                for record in batch:
+                    if record.kind in LINK_NOTICES:
+                        skipped_notices += 1
+                    elif row := _store(record, run, ids):
+                        stored.append(row)
+            progress(len(batch))
+        if stored:
+            with transaction.atomic():
+                _thread(stored, ids)
+                refresh_comment_counts(article_ids=[stored[0].article_id])
     if skipped_notices:
         run.summary.notes.append(
             f"{skipped_notices} pingbacks and trackbacks not imported (links from other sites)"
         )
-    with transaction.atomic():
-        _thread(stored, ids)
-        refresh_comment_counts(article_ids=set(run.posts.values()))
 
 
 @dataclass
 class _Stored:
     pk: int
     article_id: int
-    post: str  # the post's source id: with a WordPress comment id, it names a comment
     answers: str | None  # the WordPress comment id answered
     thread: dict | None  # export_site's {"parent", "in_reply_to"} (WordPress comment ids)
     published: datetime
@@ -84,7 +88,7 @@ def _store(record: wordpress.Comment, run: WordPressImport, ids: dict) -> _Store
     existing = Comment.objects.filter(source_id=record.source_id).first()
     if existing and existing.source_digest == digest:
         run.summary.unchanged["comments"] += 1
-        ids[record.post_source_id, record.comment_id] = existing.pk
+        ids[record.comment_id] = existing.pk
         return None
     email = record.email.strip()
     fields = {
@@ -115,48 +119,43 @@ def _store(record: wordpress.Comment, run: WordPressImport, ids: dict) -> _Store
         run.journal.created(comment)
         run.summary.created["comments"] += 1
         _store_history(comment, record, run)
-    ids[record.post_source_id, record.comment_id] = comment.pk
+    ids[record.comment_id] = comment.pk
     thread = wordpress.json_value(record.meta.get("_essay_thread", ""), None)
     return _Stored(
-        comment.pk, article_id, record.post_source_id, record.answers,
-        thread if isinstance(thread, dict) else None, record.published,
+        comment.pk, article_id, record.answers, thread if isinstance(thread, dict) else None,
+        record.published,
     )  # fmt: skip
 
 
-def _thread(stored: list[_Stored], ids: dict) -> None:
-    """Set parent, in_reply_to and depth of the comments stored by this run.
+def _thread(stored: list[_Stored], ids: dict[str, int]) -> None:
+    """Set parent, in_reply_to and depth of one post's comments stored by this run.
 
-    After all are in, oldest first, since a reply may come before the comment it answers. A
-    reply deeper than COMMENTS_MAX_DEPTH sits at the deepest level allowed, under the comment
-    it answers' ancestor; export_site's own file says where each reply sat, and it sits there.
+    Oldest first, since a reply may come before the comment it answers. A reply deeper than
+    COMMENTS_MAX_DEPTH sits at the deepest level allowed, under an ancestor of the comment it
+    answers; export_site's own file says where each reply sat, and it sits there again.
     """
-    articles = sorted({row.article_id for row in stored})
-    by_pk = {}  # pk → [article pk, parent pk, depth], of every comment on these essays
-    for start in range(0, len(articles), 500):
-        rows = Comment.objects.filter(article_id__in=articles[start : start + 500])
-        for pk, article_id, parent_id, depth in rows.values_list(
-            "pk", "article_id", "parent_id", "depth"
-        ):
-            by_pk[pk] = [article_id, parent_id, depth]
+    rows = Comment.objects.filter(article_id=stored[0].article_id)
+    by_pk = {
+        pk: [parent, depth] for pk, parent, depth in rows.values_list("pk", "parent_id", "depth")
+    }
 
-    def known(post: str, comment_id) -> int | None:
-        pk = ids.get((post, str(comment_id))) if comment_id else None
+    def known(comment_id) -> int | None:
+        pk = ids.get(str(comment_id)) if comment_id else None
         return pk if pk in by_pk else None
 
     changed = []
     for row in sorted(stored, key=lambda row: row.published):
         if row.thread is not None:
-            answered = known(row.post, row.thread.get("in_reply_to"))
-            parent = known(row.post, row.thread.get("parent"))
+            answered, parent = known(row.thread.get("in_reply_to")), known(row.thread.get("parent"))
         else:
-            answered = parent = known(row.post, row.answers)
-            while parent is not None and by_pk[parent][2] + 1 >= settings.COMMENTS_MAX_DEPTH:
-                parent = by_pk[parent][1]
-        if answered == row.pk or (answered and by_pk[answered][0] != row.article_id):
+            answered = parent = known(row.answers)
+            while parent is not None and by_pk[parent][1] + 1 >= settings.COMMENTS_MAX_DEPTH:
+                parent = by_pk[parent][0]
+        if row.pk in (answered, parent):
             answered = parent = None
-        by_pk[row.pk][1:] = [parent, by_pk[parent][2] + 1 if parent else 0]
+        by_pk[row.pk] = [parent, by_pk[parent][1] + 1 if parent else 0]
         changed.append(
-            Comment(pk=row.pk, parent_id=parent, in_reply_to_id=answered, depth=by_pk[row.pk][2])
+            Comment(pk=row.pk, parent_id=parent, in_reply_to_id=answered, depth=by_pk[row.pk][1])
         )
     Comment.objects.bulk_update(changed, ["parent", "in_reply_to", "depth"], batch_size=500)
 
