@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from django.db.models import Q
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 
 from .models import Article, Author, LegacyRedirect, Page, Section, Topic
 
@@ -48,18 +48,32 @@ def old_address(request, old_path):
 
 
 def wordpress_address(request, old_path):
-    """Any other address ending in "/" (the URLconf's last pattern): an old WordPress one?"""
+    """Any address nothing else answers (the URLconf's last pattern): an old WordPress one?
+
+    Matching every path here also means Django's APPEND_SLASH no longer sees an unknown one,
+    so it is done here too: /archive still leads to /archive/.
+    """
     path, feed = re.sub("/+", "/", f"/{old_path}"), None
-    if match := WORDPRESS_FEED.search(path):
+    if match := WORDPRESS_FEED.search(path.rstrip("/") + "/"):
         path, feed = path[: match.start() + 1], match.group(1) or "rss2"
         if path == "/":
             return _feed(request, "articles:feed", "articles:feed-atom", atom=feed == "atom")
         if path == "/comments/":
             return _feed(request, "comments:feed", "comments:feed-atom", atom=feed == "atom")
-    redirect = public_redirects().filter(old_path=path).first()
-    if redirect is None:
-        raise Http404("No such page")
-    return _to(redirect, feed)
+    with_slash = path.rstrip("/") + "/"
+    redirect = public_redirects().filter(old_path__in={path, with_slash}).first()
+    if redirect is not None:
+        return _to(redirect, feed)
+    if not path.endswith("/") and _answered_elsewhere(f"{request.path_info}/"):
+        return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
+    raise Http404("No such page")
+
+
+def _answered_elsewhere(path: str) -> bool:
+    try:
+        return resolve(path).url_name != "wordpress-address"
+    except Resolver404:
+        return False
 
 
 def wordpress_queries(home):

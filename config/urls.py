@@ -33,9 +33,6 @@ urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
     path("", include("articles.urls")),
     path("", include("comments.urls")),
-    # Last: any other address ending in "/" may be an imported WordPress site's (legacy.py).
-    # Ending in "/" only, so APPEND_SLASH still sends /archive to /archive/.
-    re_path(r"^(?P<old_path>.+/)$", legacy.wordpress_address, name="wordpress-address"),
 ]
 
 if settings.BENCH_ENDPOINTS:
@@ -47,5 +44,11 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Last: any other address may be an imported WordPress site's (legacy.py), which then also
+# does APPEND_SLASH's work.
+urlpatterns.append(
+    re_path(r"^(?P<old_path>.+)$", legacy.wordpress_address, name="wordpress-address")
+)
 
 handler500 = "core.views.server_error"
