@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Page
 from comments.models import Comment
 from core.edge import backends
 from tests.factories import comment_data, make_article, make_comment, make_editor
@@ -20,6 +20,7 @@ from tests.factories import comment_data, make_article, make_comment, make_edito
 pytestmark = pytest.mark.django_db(transaction=True)
 HOME = reverse("articles:home")
 PURGED: list[list[str]] = []
+PURGED_URLS: set[str] = set()
 
 
 class RecordingBackend(backends.PurgeBackend):
@@ -27,6 +28,7 @@ class RecordingBackend(backends.PurgeBackend):
 
     def purge(self, keys, urls):
         PURGED.append(sorted(keys))
+        PURGED_URLS.update(urls)
 
 
 @pytest.fixture(autouse=True)
@@ -34,6 +36,7 @@ def _page_cache_on(settings):
     settings.PAGE_CACHE_SECONDS = 3600
     settings.EDGE_CACHE = {"BACKEND": "tests.test_page_cache.RecordingBackend"}
     PURGED.clear()
+    PURGED_URLS.clear()
     yield
     backends.get_backend.cache_clear()
 
@@ -75,11 +78,37 @@ def test_anonymous_pages_are_public_identical_and_carry_no_cookie_or_token(setti
     assert f"section-{article.section_id}" in keys(Client().get(article.section.get_absolute_url()))
 
 
+@pytest.mark.parametrize(
+    ("edge_cache", "header", "separator"),
+    [
+        ({}, "Surrogate-Key", " "),  # no edge cache configured: the generic header
+        ({"BACKEND": "cloudflare", "ZONE_ID": "z", "API_TOKEN": "t"}, "Cache-Tag", ","),
+    ],
+)
+def test_shared_pages_name_their_keys_in_the_header_the_edge_reads(
+    edge_cache, header, separator, settings
+):
+    settings.EDGE_CACHE = edge_cache
+    article = make_article()
+    for _ in range(2):  # rendered, then from the origin's copy
+        response = Client().get(article.get_absolute_url())
+        assert {f"essay-{article.pk}", "pages"} <= set(response[header].split(separator))
+        assert " " not in response[header].replace(separator, "")
+
+
 def test_a_missing_page_keeps_no_reader_waiting():
     for _ in range(3):
         started = time.monotonic()
         assert Client().get("/essays/no-such-essay/").status_code == 404
         assert time.monotonic() - started < 1  # no render claim left behind by the last one
+
+
+def test_a_cached_feed_or_robots_txt_keeps_its_content_type():
+    make_article()
+    for url in (reverse("articles:feed"), reverse("robots")):
+        first, kept = Client().get(url), Client().get(url)
+        assert kept.content == first.content
+        assert kept["Content-Type"] == first["Content-Type"] != "text/html; charset=utf-8", url
 
 
 def test_a_revalidating_browser_gets_304(client):
@@ -210,6 +239,22 @@ def test_no_lifetime_crosses_the_next_scheduled_essay(time_machine, settings):
     assert "Soon out" in reader.get(HOME).text
 
 
+def test_a_page_rendered_just_before_an_essay_goes_live_is_not_shared_past_it(time_machine):
+    time_machine.move_to(timezone.now(), tick=False)
+    make_article("Soon out", published_at=timezone.now() + timedelta(milliseconds=500))
+    response = Client().get(HOME)
+    assert response["Cache-Control"] == "public, max-age=0, s-maxage=0, stale-while-revalidate=0"
+
+
+def test_a_future_dated_draft_does_not_shorten_page_lifetimes(settings):
+    settings.EDGE_MAX_AGE = 3600
+    make_article("Out")
+    make_article(
+        "Not yet", status=Article.Status.DRAFT, published_at=timezone.now() + timedelta(seconds=90)
+    )
+    assert max_age(Client().get(HOME)) == 3600  # a draft goes live only when published
+
+
 def test_scheduling_an_essay_plans_a_purge_at_its_time(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     from django_tasks import default_task_backend
@@ -303,3 +348,144 @@ def test_a_response_that_is_not_a_plain_page_is_never_shared(kind, rf):
         response = served(rf.get("/plain/"))
         assert "private" in response["Cache-Control"] and "public" not in response["Cache-Control"]
     assert rendered == [kind, kind]  # not kept in the store either
+
+
+def max_age(response) -> int:
+    return int(re.search(r"s-maxage=(\d+)", response["Cache-Control"])[1])
+
+
+def test_a_change_scheduled_after_a_page_was_kept_still_ends_its_lifetime(
+    settings, django_assert_max_num_queries
+):
+    settings.EDGE_MAX_AGE = 3600
+    about = Page.objects.create(title="About", slug="about", body="Us.", status="published")
+    make_article("Already out")
+    reader = Client()
+    assert max_age(reader.get(about.get_absolute_url())) > 3000  # kept: nothing is due
+    make_article("Soon out", published_at=timezone.now() + timedelta(seconds=90))
+    assert "Soon out" not in reader.get(HOME).text  # reads the new next change
+    with django_assert_max_num_queries(0):
+        kept = reader.get(about.get_absolute_url())  # from the origin's copy, made before
+    assert 0 < max_age(kept) <= 90 and "stale-while-revalidate=0" in kept["Cache-Control"]
+
+
+def test_each_page_of_results_is_kept_apart_and_purged_by_its_address(settings):
+    settings.ARTICLES_PER_PAGE = 1
+    newer, older = make_article("Alpha essay"), make_article("Beta essay")
+    reader = Client()
+    search = reverse("articles:search")
+    for _ in range(2):  # rendered, then from the origin's copy
+        assert "Beta essay" not in reader.get(search, {"q": "Alpha"}).text
+        assert "Alpha essay" not in reader.get(search, {"q": "Beta"}).text
+        one, two = (reader.get(search, {"q": "essay", "page": n}).text for n in ("1", "2"))
+        assert ("Alpha essay" in one) != ("Alpha essay" in two)
+        assert "Beta essay" in reader.get(HOME, {"page": "2"}).text
+        assert "Beta essay" in reader.get(newer.get_absolute_url()).text
+    older.save()  # an edit: its pages are purged at the edge by address as well as by key
+    assert {
+        f"http://testserver{newer.get_absolute_url()}",  # its previous link names the essay
+        f"http://testserver{search}?q=essay&page=2",
+        "http://testserver/?page=2",
+    } <= PURGED_URLS
+
+
+def test_readers_of_a_page_being_rendered_wait_for_it_instead_of_rendering_it_too(rf):
+    import threading
+
+    from django.db import connection
+    from django.http import HttpResponse
+
+    from core.edge.pages import cached_page
+
+    rendering, finish, rendered, served = threading.Event(), threading.Event(), [], []
+
+    def view(request):
+        rendered.append(request)
+        rendering.set()
+        finish.wait(10)
+        return HttpResponse(f"page {len(rendered)}")
+
+    def read():
+        try:
+            served.append(cached_page(view)(rf.get("/slow/")))
+        finally:
+            connection.close()
+
+    Client().get(HOME)  # the store already knows the next timed change (none)
+    first, second = threading.Thread(target=read), threading.Thread(target=read)
+    first.start()
+    assert rendering.wait(10)
+    second.start()
+    time.sleep(0.3)  # the second reader finds the page being rendered
+    finish.set()
+    first.join(10), second.join(10)
+    assert len(rendered) == 1
+    assert [response.content for response in served] == [b"page 1", b"page 1"]
+    assert all("public" in response["Cache-Control"] for response in served)
+
+
+def test_a_page_whose_data_changed_while_it_rendered_is_not_kept(rf):
+    from django.http import HttpResponse
+
+    from core.edge.keys import tag
+    from core.edge.pages import cached_page
+    from core.edge.purge import changed
+
+    versions = []
+
+    def view(request):
+        tag(request, "essay-1")
+        versions.append(len(versions) + 1)
+        if len(versions) == 1:
+            changed("essay-1")  # an editor saves the essay while the page renders
+        return HttpResponse(f"version {versions[-1]}")
+
+    served = cached_page(view)
+    first = served(rf.get("/changing/"))
+    assert first.content == b"version 1" and "private" in first["Cache-Control"]
+    for _ in range(2):  # the next render is kept
+        response = served(rf.get("/changing/"))
+        assert response.content == b"version 2" and "public" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("failing", ["release", "set_next_change"])
+def test_a_cache_failure_during_a_render_still_answers_the_page(failing, monkeypatch):
+    from core.cache import CacheUnavailable
+    from core.edge.store import LocalStore
+
+    def down(*args, **kwargs):
+        raise CacheUnavailable("Redis went away")
+
+    monkeypatch.setattr(LocalStore, failing, down)
+    article = make_article("Still there")
+    reader = Client()
+    assert "Still there" in reader.get(article.get_absolute_url()).text
+    assert reader.get("/essays/no-such-essay/").status_code == 404
+    assert reader.get(reverse("articles:page", args=["no-such-page"])).status_code == 404
+
+
+def test_pages_kept_in_redis_are_served_without_a_query_until_the_next_change(
+    settings, django_assert_max_num_queries
+):
+    from tests.core.test_edge_store import redis_up
+
+    if not redis_up():
+        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    settings.EDGE_MAX_AGE = 3600
+    settings.CACHES = {
+        "default": {"BACKEND": "core.cache.RedisCache", "LOCATION": "redis://127.0.0.1:6379/13"}
+    }
+    from django.core.cache import cache
+
+    cache._cache.get_client(write=True).flushdb()
+    make_article("Kept in Redis")
+    reader = Client()
+    first = reader.get(HOME)
+    with django_assert_max_num_queries(0):
+        again = reader.get(HOME)
+    assert again.content == first.content and "Kept in Redis" in again.text
+    assert max_age(again) > 3000
+    make_article("Soon out", published_at=timezone.now() + timedelta(seconds=90))
+    assert 0 < max_age(reader.get(HOME)) <= 90
+    with django_assert_max_num_queries(0):
+        assert 0 < max_age(reader.get(HOME)) <= 90

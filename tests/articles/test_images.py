@@ -251,6 +251,15 @@ def test_featured_image_leads_the_essay_and_the_link_preview(client, picture):
     assert f'<meta property="og:image" content="http://testserver/media/{largest}">' in html
 
 
+def test_the_essay_form_names_its_featured_image_by_number_and_alt_text(editor_client, picture):
+    picture.alt_text = "A long description of the picture, " * 3
+    picture.save()
+    article = make_article(featured_image=picture)
+    page = editor_client.get(reverse("admin:articles_article_change", args=[article.pk])).text
+    label = f"#{picture.pk} {picture.alt_text[:60]}"  # the rest is cut off
+    assert f">{label}</option>" in page
+
+
 def test_essays_without_a_featured_image_get_a_generated_social_card(client):
     article = make_article("A headline about “water” — and Кириллица")
     html = client.get(article.get_absolute_url()).text

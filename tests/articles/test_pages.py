@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.models import Page
 from tests.factories import make_article, make_author, make_section, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -95,6 +96,46 @@ def test_previous_next_and_related_essays(client):
     related = [a.title for a in response.context["related_articles"]]
     assert related == ["Shares both", "Newest", "Shares one, newer"]
     assert both.title in response.text and "Unrelated" not in response.text.split("Related")[-1]
+
+
+def test_the_next_essay_is_the_next_by_publication_time_not_by_creation(client):
+    base = timezone.now() - timedelta(days=10)
+    first = make_article("First", published_at=base)
+    make_article("Third", published_at=base + timedelta(days=2))
+    second = make_article("Second", published_at=base + timedelta(days=1))  # added last
+    assert client.get(first.get_absolute_url()).context["next_article"] == second
+
+
+def test_related_essays_are_chosen_among_the_newest_sixty_in_their_topics(client):
+    energy, water = make_topic(), make_topic()
+    base = timezone.now() - timedelta(days=100)
+    current = make_article("Current", published_at=base, topics=[energy, water])
+    make_article("Old, shares both", published_at=base - timedelta(days=1), topics=[energy, water])
+    section = make_section()
+    for n in range(60):
+        when = base + timedelta(hours=n + 1)
+        make_article(f"Newer {n}", published_at=when, topics=[water], section=section, authors=[])
+    related = [a.title for a in client.get(current.get_absolute_url()).context["related_articles"]]
+    assert related == ["Newer 59", "Newer 58", "Newer 57"]  # its cost stays small
+
+
+def test_related_essays_published_at_the_same_moment_are_listed_by_id(client):
+    topic, moment = make_topic(), timezone.now() - timedelta(days=1)
+    current = make_article("Current", topics=[topic])
+    first, second = (make_article(published_at=moment, topics=[topic]) for _ in range(2))
+    related = client.get(current.get_absolute_url()).context["related_articles"]
+    assert related == [second, first]  # newest first, ties broken by id as in the lists
+
+
+def test_an_html_essay_and_page_keep_their_markup_as_written(client):
+    html = "<p>Two *stars* stay, as the <strong>post</strong> had them.</p>"
+    article = make_article(body=html, body_format="html")
+    page = Page.objects.create(
+        title="About", slug="about", body=html, body_format="html", status="published"
+    )
+    for url in (article.get_absolute_url(), page.get_absolute_url()):
+        text = client.get(url).text
+        assert "Two *stars* stay, as the <strong>post</strong> had them." in text, url
 
 
 def test_comments_closed_notice(client):

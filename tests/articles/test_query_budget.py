@@ -44,6 +44,32 @@ def test_article_page_query_count_is_fixed(client, django_assert_max_num_queries
     assert baseline <= 9
 
 
+def test_neighbours_related_essays_and_a_featured_image_cost_no_extra_query(client):
+    from articles.models import Image
+
+    topic = make_topic()
+    alone = make_article(topics=[topic])
+    client.get(alone.get_absolute_url())  # the next timed change is read once, then remembered
+    baseline = count_queries(client, alone.get_absolute_url())
+    picture = Image.objects.create(file="images/p.jpg", width=1200, height=800, alt_text="P")
+    middle = make_article(topics=[topic], featured_image=picture)  # an hour older
+    make_article(topics=[topic])  # older still
+    response = client.get(middle.get_absolute_url())
+    assert response.context["previous_article"] and response.context["next_article"]
+    assert len(response.context["related_articles"]) == 2 and 'alt="P"' in response.text
+    assert count_queries(client, middle.get_absolute_url()) == baseline
+
+
+def test_without_a_page_store_the_next_timed_change_is_read_once_for_a_few_seconds(
+    client, settings
+):
+    settings.EDGE_MAX_AGE = 600
+    url = make_article().get_absolute_url()
+    first = count_queries(client, url)
+    assert count_queries(client, url) == first - 1  # remembered in the process (5 s)
+    assert "s-maxage=600" in client.get(url)["Cache-Control"]  # and still nothing due
+
+
 def test_feed_and_sitemap_query_count_is_fixed(client, django_assert_max_num_queries):
     add_essays(2)
     feed, sitemap = reverse("articles:feed"), reverse("sitemap")

@@ -116,6 +116,16 @@ def test_rate_limit_per_address_answers_429_and_stores_nothing(client, article, 
     assert post(client, article, text="Other reader", ip="198.51.100.2").status_code == 302
 
 
+def test_a_refused_comments_form_still_knows_when_it_was_opened(client, article, settings):
+    settings.COMMENTS_MODERATION, settings.COMMENTS_RATE_LIMIT = "approve_all", "1/10m"
+    assert post(client, article, text="First", ip="198.51.100.1").status_code == 302
+    refused = post(client, article, text="Second", ip="198.51.100.1")  # form opened 60 s ago
+    assert refused.status_code == 429
+    kept = re.search(r'name="token" value="([^"]+)"', refused.text)[1]
+    assert post(client, article, token=kept, text="Second", ip="198.51.100.2").status_code == 302
+    assert Comment.objects.get(text="Second").status == Comment.Status.APPROVED  # not "too fast"
+
+
 def test_rate_limit_uses_the_forwarded_address_behind_a_trusted_proxy(client, article, settings):
     settings.COMMENTS_RATE_LIMIT = "1/10m"
     settings.TRUSTED_PROXY_COUNT = 1
@@ -189,3 +199,44 @@ def test_blocklist_ip_entries_are_validated(value, ok):
     else:
         with pytest.raises(ValidationError):
             entry.full_clean()
+
+
+@pytest.mark.parametrize(
+    "kind, value, stored",
+    [
+        ("word", "  Casino ", "casino"),
+        ("ip", "203.0.113.7/24", "203.0.113.7/24"),  # the range of that address
+        ("email", " Spammer@Example.COM", "spammer@example.com"),
+        ("domain", "@.Spam.Example", "spam.example"),
+    ],
+)
+def test_a_blocklist_entry_is_stored_in_the_form_the_rules_match(kind, value, stored):
+    entry = BlocklistEntry(kind=kind, value=value)
+    entry.full_clean()
+    assert entry.value == stored
+
+
+@pytest.mark.parametrize(
+    "kind, value, message",
+    [
+        ("word", "   ", "Enter a value."),
+        ("ip", "not-an-ip", "Enter an IP address or a range such as 203.0.113.0/24."),
+        ("domain", "localhost", "Enter a domain such as example.com."),
+        ("domain", "spam.example/page", "Enter a domain such as example.com."),
+        ("domain", "mail@spam.example", "Enter a domain such as example.com."),
+        ("domain", "spam .example", "Enter a domain such as example.com."),
+    ],
+)
+def test_a_blocklist_entry_that_could_never_match_says_what_to_enter(kind, value, message):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        BlocklistEntry(kind=kind, value=value).full_clean()
+    assert refused.value.message_dict == {"value": [message]}
+
+
+def test_a_blocklist_email_must_be_an_address():
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="Enter a valid email address."):
+        BlocklistEntry(kind="email", value="not an address").full_clean()
