@@ -26,6 +26,7 @@ from django.utils.text import Truncator
 
 from ..models import Article, ArticleAuthor, Author, LegacyRedirect, Page, Section, Topic
 from ..rendering import BodyFormat
+from ..signals import essays_changed_once
 from . import blogger
 from .blogger_html import clean_post_html
 from .journal import Journal, undo
@@ -100,7 +101,7 @@ def _run(open_export, blog, section_name, source, progress):
         done = 0
         records = (r for r in blogger.read(open_export, blog) if not isinstance(r, blogger.Comment))
         for batch in batches(records):
-            with transaction.atomic(), reversion.create_revision():
+            with transaction.atomic(), reversion.create_revision(), essays_changed_once():
                 reversion.set_comment("Imported from Blogger.")
                 for record in batch:
                     if isinstance(record, blogger.Skipped):

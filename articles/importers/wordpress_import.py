@@ -26,6 +26,7 @@ from django.dispatch import Signal
 
 from ..models import Article, ArticleAuthor, Author, LegacyRedirect, Page, Section, Topic
 from ..rendering import BodyFormat, render_body
+from ..signals import essays_changed_once
 from . import wordpress
 from .blogger_import import Summary, batches, record_digest
 from .journal import Journal, undo
@@ -110,7 +111,7 @@ def _run(open_export, site, *, section_name, section_from_category, permalinks, 
             r for r in wordpress.read(open_export, site) if not isinstance(r, wordpress.Comment)
         )
         for batch in batches(records):
-            with transaction.atomic(), reversion.create_revision():
+            with transaction.atomic(), reversion.create_revision(), essays_changed_once():
                 reversion.set_comment("Imported from WordPress.")
                 for record in batch:
                     if isinstance(record, wordpress.Skipped):

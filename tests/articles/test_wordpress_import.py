@@ -315,3 +315,10 @@ def test_featured_image_and_gallery_become_figures_and_copy_images_copies_them(
     out = capsys.readouterr().out
     assert f"image {picture_server}/big.png: copied as image #{image.pk}" in out
     assert f"image {picture_server}/missing.jpg: not copied" in out
+
+
+def test_imported_essays_are_found_by_search_with_their_authors(tmp_path, client):
+    run(tmp_path, wxr(item(101, "On rivers", body="Floodplains and the politics of levees.")))
+    for query in ("levees", "Marsh"):  # a word of the body; the author's display name
+        page = client.get("/search/", {"q": query}).content.decode()
+        assert "On rivers" in page, query
