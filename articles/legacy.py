@@ -12,6 +12,7 @@ address never reveals a draft or an author whose essays are all embargoed.
 import re
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db.models import Q
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
@@ -43,6 +44,8 @@ def public_redirects():
 
 
 def old_address(request, old_path):
+    if "\x00" in old_path:
+        raise Http404("No such page")
     redirect = get_object_or_404(public_redirects(), old_path=f"/{old_path}")
     return HttpResponsePermanentRedirect(redirect.target.get_absolute_url())
 
@@ -53,6 +56,8 @@ def wordpress_address(request, old_path):
     Matching every path here also means Django's APPEND_SLASH no longer sees an unknown one,
     so it is done here too: /archive still leads to /archive/.
     """
+    if "\x00" in old_path:  # no address holds one (and PostgreSQL refuses them in a query)
+        raise Http404("No such page")
     path, feed = re.sub("/+", "/", f"/{old_path}"), None
     if match := WORDPRESS_FEED.search(path.rstrip("/") + "/"):
         path, feed = path[: match.start() + 1], match.group(1) or "rss2"
@@ -64,7 +69,11 @@ def wordpress_address(request, old_path):
     redirect = public_redirects().filter(old_path__in={path, with_slash}).first()
     if redirect is not None:
         return _to(redirect, feed)
-    if not path.endswith("/") and _answered_elsewhere(f"{request.path_info}/"):
+    if (
+        settings.APPEND_SLASH
+        and not path.endswith("/")
+        and _answered_elsewhere(f"{request.path_info}/")
+    ):
         return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
     raise Http404("No such page")
 
@@ -81,6 +90,8 @@ def wordpress_queries(home):
 
     def view(request, *args, **kwargs):
         named = next((name for name in WORDPRESS_QUERIES if name in request.GET), None)
+        if named and "\x00" in request.GET[named]:
+            raise Http404("No such page")
         if named:
             return _to(
                 get_object_or_404(

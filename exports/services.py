@@ -69,6 +69,9 @@ class _complete:
         self.partial = path.with_name(f".{path.name}.part")
 
     def __enter__(self) -> Path:
+        # Owner-only from the start: the export holds commenters' emails and addresses.
+        self.partial.touch(mode=0o600)
+        self.partial.chmod(0o600)  # touch keeps an existing file's mode
         return self.partial
 
     def __exit__(self, kind, error, traceback):

@@ -30,7 +30,7 @@ from ..signals import essays_changed_once
 from . import blogger
 from .blogger_html import clean_post_html
 from .journal import Journal, undo
-from .store import named, standfirst_from, unique_slug
+from .store import edited_here, named, standfirst_from, unique_slug
 
 BATCH_SIZE = 100
 # Part of every entry's digest: a better converter re-converts unchanged posts on re-import.
@@ -170,6 +170,13 @@ def _store_post(post: blogger.Post, context: BloggerImport) -> None:
         }
     else:
         fields["status"] = Page.Status.PUBLISHED if post.live else Page.Status.DRAFT
+    if (
+        existing
+        and model is Article
+        and edited_here(existing)
+        and fields["status"] != existing.status
+    ):
+        del fields["status"]  # an editor published or withdrew it here since: theirs to keep
     if existing:
         context.journal.updating(existing)
         for name, value in fields.items():
@@ -231,7 +238,7 @@ def _slug_stem(post: blogger.Post) -> str:
 
 
 def _title_from(body: str, post: blogger.Post) -> str:
-    words = " ".join(html.unescape(re.sub(r"<[^>]*>", " ", body)).split())
+    words = " ".join(html.unescape(re.sub(r"<[^<>]*>", " ", body)).split())
     if words:
         return Truncator(words).words(8, truncate="…")
     return f"Untitled post of {post.published:%-d %B %Y}"

@@ -9,6 +9,7 @@ import reversion
 from anyascii import anyascii
 from django.db import transaction
 from django.utils.text import Truncator, slugify
+from reversion.models import Version
 
 from ..models import Article, ArticleAuthor, Author, Section
 from . import plaintext
@@ -38,6 +39,12 @@ def named(model, name: str, on_create: Callable = lambda obj: None, *, slug: str
     created = model.objects.create(name=name, slug=unique_slug(slug or name, model, 100, fallback))
     on_create(created)
     return created
+
+
+def edited_here(obj) -> bool:
+    """Saved here (the admin writes a revision) since an import last wrote it."""
+    latest = Version.objects.get_for_object(obj).select_related("revision").first()
+    return latest is not None and not latest.revision.comment.startswith("Imported from ")
 
 
 def standfirst_from(markup: str) -> str:

@@ -9,6 +9,7 @@ pages and their comments. iterparse drops each item once read, so memory stays f
 DTDs and entities are refused outright (defusedxml).
 """
 
+import hashlib
 import html
 import json
 import re
@@ -35,6 +36,8 @@ OURS = "{urn:essay-review:export:1}"  # what export_site writes where WordPress 
 OUR_GENERATOR = "Essay Review"
 KINDS = ("post", "page")
 NO_DATE = "0000-00-00 00:00:00"
+MIN_YEAR, MAX_YEAR = 1900, 2200  # as import_essay --date: the site's zone cannot push them off
+MAX_ID = 255  # a source id column's length
 
 
 @dataclass
@@ -77,6 +80,7 @@ class Post:
     slug: str
     status: str  # WordPress's: publish, future, draft, pending, private, trash, auto-draft
     published: datetime | None
+    local_date: datetime | None  # naive, the site's clock: its addresses are built from it
     modified: datetime | None
     author: str  # the login (dc:creator)
     terms: list[tuple[str, str, str]]  # (domain, nicename, name): categories and tags
@@ -267,17 +271,18 @@ def _post(item, kind: str, post_id: str, title: str, site: Site, names: _Names) 
     # file may repeat one (the pelican fixture does), and then the slug tells the posts apart.
     source_id = f"{site.link.rstrip('/')}/?p={post_id}"
     if post_id in site.repeated_ids:
-        source_id += f"&name={_value(item, f'{wp}post_name') or title}"
+        source_id = fitted(f"{source_id}&name={_value(item, f'{wp}post_name') or title}")
     return Post(
         kind=kind,
         post_id=post_id,
-        source_id=meta.get("_essay_source_id") or source_id,
+        source_id=fitted(meta.get("_essay_source_id") or fitted(source_id)),
         title=title,
         html=_value(item, f"{CONTENT}encoded"),
         excerpt=_value(item, f"{names.excerpt}encoded") if names.excerpt else "",
         slug=unquote(_value(item, f"{wp}post_name")),  # WordPress keeps non-ASCII ones %-encoded
         status=_value(item, f"{wp}status") or "draft",
         published=_when(item, f"{wp}post_date"),
+        local_date=_local(item, f"{wp}post_date"),
         modified=_when(item, f"{wp}post_modified"),
         author=_value(item, f"{DC}creator"),
         terms=[
@@ -306,7 +311,7 @@ def _comment(element, post: Post, wp: str) -> Comment:
         for row in element.findall(f"{wp}commentmeta")
     }
     return Comment(
-        source_id=meta.get("_essay_source_id") or f"{post.source_id}#comment-{comment_id}",
+        source_id=fitted(meta.get("_essay_source_id") or f"{post.source_id}#comment-{comment_id}"),
         post_source_id=post.source_id,
         comment_id=comment_id,
         answers=parent if parent not in ("", "0") else None,
@@ -323,6 +328,14 @@ def _comment(element, post: Post, wp: str) -> Comment:
     )
 
 
+def fitted(source_id: str) -> str:
+    """A source id that fits its column: a long one keeps its start and a digest of the rest."""
+    if len(source_id) <= MAX_ID:
+        return source_id
+    digest = hashlib.sha256(source_id.encode()).hexdigest()
+    return f"{source_id[: MAX_ID - 65]}#{digest}"
+
+
 def _meta(item, wp: str) -> dict[str, str]:
     """Post meta rows import_wordpress reads (WordPress keeps hundreds of others)."""
     rows = {}
@@ -335,20 +348,26 @@ def _meta(item, wp: str) -> dict[str, str]:
 
 def _when(element, name: str) -> datetime | None:
     """`name`_gmt when WordPress set it (drafts have none), else `name` in the site's zone."""
-    gmt = _value(element, f"{name}_gmt")
-    if gmt and gmt != NO_DATE:
-        return _parse(gmt, UTC)
-    local = _value(element, name)
-    if local and local != NO_DATE:
-        return _parse(local, ZoneInfo(settings.TIME_ZONE))
-    return None
+    gmt = _parse(_value(element, f"{name}_gmt"), UTC)
+    return gmt or _parse(_value(element, name), ZoneInfo(settings.TIME_ZONE))
 
 
-def _parse(value: str, zone) -> datetime:
+def _local(element, name: str) -> datetime | None:
+    """The site's own clock time, naive: what WordPress builds a post's address from."""
+    parsed = _parse(_value(element, name), UTC)
+    return parsed.replace(tzinfo=None) if parsed else None
+
+
+def _parse(value: str, zone) -> datetime | None:
+    """WordPress's "YYYY-MM-DD HH:MM:SS", or None (empty, its "0000-…" or not a usable date)."""
+    if not value or value == NO_DATE:
+        return None
     try:
-        return datetime.strptime(value, "%Y-%m-%d %H:%M:%S").replace(tzinfo=zone)
-    except ValueError:
-        raise ValueError(f"“{value}” is not a date") from None
+        parsed = datetime.strptime(value, "%Y-%m-%d %H:%M:%S").replace(tzinfo=zone)
+        parsed.astimezone(UTC)  # years near 1 or 9999 cannot be moved to UTC
+    except (ValueError, OverflowError):
+        return None
+    return parsed if MIN_YEAR <= parsed.year <= MAX_YEAR else None
 
 
 def _value(element, path: str) -> str:
@@ -360,7 +379,7 @@ def _squash(text: str | None) -> str:
 
 
 def _int(value: str) -> int:
-    return int(value) if value.isdigit() else 0
+    return int(value) if value.isascii() and value.isdigit() else 0
 
 
 def old_path(link: str, site_link: str) -> str | None:
@@ -376,28 +395,36 @@ def old_path(link: str, site_link: str) -> str | None:
     return path if path != "/" else None
 
 
-def json_meta(post: Post, key: str, default):
+def json_meta(post: Post, key: str, default, items=str):
     """A JSON value export_site stored in post meta, or `default` when absent or broken."""
-    return json_value(post.meta.get(key, ""), default)
+    return json_value(post.meta.get(key, ""), default, items)
 
 
-def json_value(text: str, default):
+def json_value(text: str, default, items=None):
+    """`text` as JSON if it is of `default`'s type (a list of `items` for a list), else it."""
     try:
-        return json.loads(text) if text else default
+        value = json.loads(text) if text else default
     except ValueError:
         return default
+    if not isinstance(value, type(default)):
+        return default
+    if isinstance(value, list) and items and not all(isinstance(v, items) for v in value):
+        return default
+    return value
 
 
 def parse_iso(text: str) -> datetime | None:
     """An ISO 8601 time export_site wrote (a naive one is in the site's zone), else None."""
-    text = text.strip()
+    text = text.strip() if isinstance(text, str) else ""
     try:
         value = datetime.fromisoformat(text) if text else None
-    except ValueError:
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
+        if value is not None:
+            value.astimezone(UTC)
+    except (ValueError, OverflowError):
         return None
-    if value is not None and value.tzinfo is None:
-        value = value.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
-    return value
+    return value if value is None or MIN_YEAR <= value.year <= MAX_YEAR else None
 
 
 class _Prefixed:

@@ -30,7 +30,7 @@ from ..signals import essays_changed_once
 from . import wordpress
 from .blogger_import import Summary, batches, record_digest
 from .journal import Journal, undo
-from .store import named, slug_for, standfirst_from, unique_slug
+from .store import edited_here, named, slug_for, standfirst_from, unique_slug
 from .wordpress_html import convert, figure_html
 
 DEFAULT_PERMALINKS = "/%year%/%monthnum%/%postname%/"
@@ -157,6 +157,13 @@ def _store(post: wordpress.Post, run: WordPressImport) -> None:
         _remember(post, existing, run)
         return
     fields = _fields(post, model, status, run) | {"source_digest": digest}
+    if existing and edited_here(existing) and fields["status"] != existing.status:
+        # An editor published or withdrew it here since: that decision is theirs to keep.
+        del fields["status"]
+        fields.pop("published_at", None)
+        run.summary.notes.append(
+            f"“{existing.title}” was changed here since it was imported: its status is kept"
+        )
     if existing:
         run.journal.updating(existing)
         for name, value in fields.items():
@@ -205,6 +212,11 @@ def _status(post: wordpress.Post, run: WordPressImport) -> str | None:
     if post.kind == "page" and post.status == "future":
         run.summary.notes.append(f"the page “{post.title}” was scheduled: imported as a draft")
         return "draft"
+    if post.kind == "post" and post.published is None:
+        run.summary.notes.append(
+            f"“{post.title}” has no readable date: imported as a draft, to be dated and published"
+        )
+        return "draft"
     return "published"
 
 
@@ -217,7 +229,7 @@ def _fields(post: wordpress.Post, model, status: str, run: WordPressImport) -> d
     published = _meta_time(post, "_essay_published_at", post.published)
     standfirst = post.excerpt  # ours: the standfirst, plain text; WordPress's: HTML
     if not run.site.ours:
-        standfirst = " ".join(html.unescape(re.sub(r"<[^>]*>", " ", standfirst)).split())
+        standfirst = " ".join(html.unescape(re.sub(r"<[^<>]*>", " ", standfirst)).split())
     return fields | {
         "standfirst": standfirst or standfirst_from(render_body(body, body_format)),
         "published_at": published if status == "published" or "_essay_body" in post.meta else None,
@@ -234,7 +246,9 @@ def _body(post: wordpress.Post, run: WordPressImport) -> tuple[str, str]:
     attachments = run.site.attachments
     if "_essay_body" in post.meta:
         images = wordpress.json_meta(post, "_essay_images", {})
-        body_format = post.meta.get("_essay_body_format") or BodyFormat.MARKDOWN
+        body_format = post.meta.get("_essay_body_format", "").strip()
+        if body_format not in BodyFormat.values:
+            body_format = BodyFormat.MARKDOWN
 
         def figure(match):
             attachment = attachments.get(str(images.get(match.group(1), "")))
@@ -340,8 +354,9 @@ def _author(login: str, run: WordPressImport) -> Author:
     if login in run.authors:
         return run.authors[login]
     name, bio = run.site.author(login)
-    slug = slug_for(login, 150)
-    existing = Author.objects.filter(slug=slug).first() if slug else None
+    existing = None
+    if run.site.ours:  # our own export's logins are the authors' slugs
+        existing = Author.objects.filter(slug=slug_for(login, 150) or None).first()
     if existing is None:
         existing = Author.objects.filter(name=name[:150]).first()
     if existing is None:
@@ -364,11 +379,12 @@ def _store_redirects(post: wordpress.Post, obj, run: WordPressImport) -> None:
     if "_essay_old_paths" in post.meta:  # our own export: the addresses it had, no others
         paths = wordpress.json_meta(post, "_essay_old_paths", [])
     else:
-        query = "p" if post.kind == "post" else "page_id"
         paths = [wordpress.old_path(post.link, run.site.link)]
-        if post.post_id not in run.site.repeated_ids:
-            paths.append(f"/?{query}={post.post_id}")
-        if post.kind == "post" and post.published and post.slug:
+        if post.post_id not in run.site.repeated_ids:  # WordPress answers ?p= for pages too
+            paths += [f"/?p={post.post_id}"] + (
+                [f"/?page_id={post.post_id}"] * (post.kind == "page")
+            )
+        if post.kind == "post" and post.local_date and post.slug:
             paths.append(_permalink(run.permalinks, post))
     for path in dict.fromkeys(p for p in paths if p and p.startswith("/")):
         _redirect(path[:500], {"article" if isinstance(obj, Article) else "page": obj}, run)
@@ -378,7 +394,7 @@ def _permalink(structure: str, post: wordpress.Post) -> str:
     """The address WordPress gave the post under `structure` (its Settings → Permalinks)."""
     path = structure
     for tag, pattern in PERMALINK_TAGS.items():
-        path = path.replace(tag, pattern.format(post.published))
+        path = path.replace(tag, pattern.format(post.local_date))
     category = next((slug for d, slug, _ in post.terms if d == "category"), "uncategorized")
     path = path.replace("%postname%", post.slug).replace("%post_id%", post.post_id)
     path = path.replace("%category%", category).replace("%author%", post.author)

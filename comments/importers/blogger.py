@@ -124,5 +124,5 @@ def html_to_text(markup: str) -> str:
     """Blogger stores comments as HTML; readers' comments here are plain text."""
     text = re.sub(r"(?i)<br\s*/?>", "\n", markup)
     text = re.sub(r"(?i)</p\s*>", "\n\n", text)
-    text = re.sub(r"<[^>]*>", "", text)
+    text = re.sub(r"<[^<>]*>", "", text)  # [^<>]: a run of "<" is read once, not once each
     return re.sub(r"\n{3,}", "\n\n", html.unescape(text)).strip()

@@ -107,6 +107,8 @@ def _store(record: wordpress.Comment, run: WordPressImport, ids: dict) -> _Store
         "source_digest": digest,
     }
     fields["text"] = fields["text"] or "(empty comment)"
+    if existing and existing.moderated_at and existing.status != fields["status"]:
+        del fields["status"]  # a moderator decided here since: theirs to keep
     if existing:
         run.journal.updating(existing)
         for name, value in fields.items():
@@ -120,7 +122,7 @@ def _store(record: wordpress.Comment, run: WordPressImport, ids: dict) -> _Store
         run.summary.created["comments"] += 1
         _store_history(comment, record, run)
     ids[record.comment_id] = comment.pk
-    thread = wordpress.json_value(record.meta.get("_essay_thread", ""), None)
+    thread = wordpress.json_value(record.meta.get("_essay_thread", ""), {}) or None
     return _Stored(
         comment.pk, article_id, record.answers, thread if isinstance(thread, dict) else None,
         record.published,
@@ -151,8 +153,8 @@ def _thread(stored: list[_Stored], ids: dict[str, int]) -> None:
             answered = parent = known(row.answers)
             while parent is not None and by_pk[parent][1] + 1 >= settings.COMMENTS_MAX_DEPTH:
                 parent = by_pk[parent][0]
-        if row.pk in (answered, parent):
-            answered = parent = None
+        if row.pk in (answered, parent) or _above(row.pk, parent, by_pk):
+            answered = parent = None  # a reply to itself, or a loop: a thread of its own
         by_pk[row.pk] = [parent, by_pk[parent][1] + 1 if parent else 0]
         changed.append(
             Comment(pk=row.pk, parent_id=parent, in_reply_to_id=answered, depth=by_pk[row.pk][1])
@@ -160,11 +162,22 @@ def _thread(stored: list[_Stored], ids: dict[str, int]) -> None:
     Comment.objects.bulk_update(changed, ["parent", "in_reply_to", "depth"], batch_size=500)
 
 
+def _above(pk: int, parent: int | None, by_pk: dict) -> bool:
+    """Whether `pk` is among `parent`'s ancestors (a file can make threads loop)."""
+    seen = set()
+    while parent is not None and parent not in seen:
+        if parent == pk:
+            return True
+        seen.add(parent)
+        parent = by_pk[parent][0]
+    return False
+
+
 def _store_history(comment: Comment, record: wordpress.Comment, run: WordPressImport) -> None:
     """export_site's moderation history (who, when, what): moderators are matched by username."""
     from django.contrib.auth import get_user_model
 
-    history = wordpress.json_value(record.meta.get("_essay_moderation", ""), [])
+    history = wordpress.json_value(record.meta.get("_essay_moderation", ""), [], dict)
     users = get_user_model().objects
     for step in history if isinstance(history, list) else []:
         if not isinstance(step, dict) or step.get("status") not in Comment.Status.values:

@@ -322,3 +322,67 @@ def test_imported_essays_are_found_by_search_with_their_authors(tmp_path, client
     for query in ("levees", "Marsh"):  # a word of the body; the author's display name
         page = client.get("/search/", {"q": query}).content.decode()
         assert "On rivers" in page, query
+
+
+def test_replies_that_answer_each_other_are_still_shown(tmp_path, client):
+    run(tmp_path, wxr(item(111, "Loop", comments=comment(1, "First words", parent=2)
+                                                  + comment(2, "Second words", parent=1))))  # fmt: skip
+    page = client.get(Article.objects.get(title="Loop").get_absolute_url()).content.decode()
+    assert "First words" in page and "Second words" in page
+
+
+def test_a_re_import_keeps_what_editors_and_moderators_decided_here(tmp_path, client):
+    import reversion
+
+    from comments.services import moderate_comments
+
+    text = wxr(item(121, "Taken down", comments=comment(1, "Rude words")))
+    run(tmp_path, text)
+    article = Article.objects.get(title="Taken down")
+    with reversion.create_revision():
+        reversion.set_comment("Unpublished by an editor.")
+        article.status = Article.Status.DRAFT
+        article.save()
+    moderate_comments(comments=Comment.objects.all(), status=Comment.Status.REMOVED, moderator=None)
+    run(
+        tmp_path,
+        text.replace("Words.", "Words, edited on WordPress.").replace("Rude words", "Ruder"),
+    )
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT and "edited on WordPress" in article.body_html
+    assert Comment.objects.get().status == Comment.Status.REMOVED
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
+def test_odd_values_never_stop_the_import_with_a_traceback(tmp_path):
+    meta = "".join(
+        f"<wp:postmeta><wp:meta_key>{key}</wp:meta_key><wp:meta_value>{value}</wp:meta_value></wp:postmeta>"
+        for key, value in [("_essay_authors", "5"), ("_essay_old_paths", "[1]"), ("_essay_images", "[1]"),
+                           ("_essay_body", "[image:3]"), ("_essay_body_format", "x" * 40),
+                           ("_essay_published_at", "0001-01-01T00:00:00+05:00")]
+    )  # fmt: skip
+    text = wxr(
+        item(131, "Far future", date="9999-12-31 23:59:59", comments=comment(1, "Then")),
+        item(132, "Ours, oddly", meta=meta),
+        item(133, "Odd order", body="Fine.").replace("<wp:menu_order>0", "<wp:menu_order>²"),
+    )
+    run(tmp_path, text)
+    assert Article.objects.get(title="Far future").status == Article.Status.DRAFT  # no usable date
+    assert Article.objects.get(title="Ours, oddly").body_format == "markdown"
+    assert Article.objects.filter(title="Odd order").exists()
+
+
+def test_the_permalink_structure_uses_the_sites_own_clock(tmp_path, client):
+    late = (
+        item(141, "Late", date="2019-03-31 22:30:00")
+        .replace("<wp:post_date_gmt>2019-03-31 22:30:00", "<wp:post_date_gmt>2019-04-01 02:30:00")
+        .replace(f"<link>{SITE}/", "<link>https://elsewhere.example/")
+    )  # its <link> is no help
+    run(tmp_path, wxr(late), "--permalink-structure", "/%year%/%monthnum%/%day%/%postname%/")
+    assert client.get("/2019/03/31/late/").status_code == 301
+
+
+def test_addresses_with_a_nul_are_a_404(client):
+    assert client.get("/%00/").status_code == 404
+    assert client.get("/?p=%00").status_code == 404
+    assert client.get("/2019/03/%00.html").status_code == 404

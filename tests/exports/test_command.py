@@ -25,6 +25,12 @@ def test_both_files_named_after_the_site_with_counts_and_progress(site, tmp_path
     assert "] 4/4" in err  # the progress bar, on stderr
 
 
+def test_the_files_are_readable_by_their_owner_only(site, tmp_path):
+    """They hold every commenter's email and address: no other account on the host reads them."""
+    run("--output", str(tmp_path))
+    assert {p.stat().st_mode & 0o777 for p in tmp_path.iterdir() if p.is_file()} == {0o600}
+
+
 def test_one_format_and_revisions(site, tmp_path):
     run("--output", str(tmp_path), "--format", "wxr")
     assert [p.suffix for p in tmp_path.iterdir() if p.is_file()] == [".xml"]

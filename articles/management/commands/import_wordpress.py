@@ -63,7 +63,8 @@ class Command(BaseCommand):
             )  # fmt: skip
         except blogger.ExportError as exc:
             raise CommandError(f"{export} was not imported: {exc}.") from None
-        except DatabaseError as exc:
+        except (DatabaseError, ValueError, TypeError, AttributeError, OverflowError) as exc:
+            # A value no check foresaw: the run is undone whole; say so, not a traceback.
             raise CommandError(
                 f"{export} was not imported (everything it had saved was undone): {exc}"
             ) from None
