@@ -380,13 +380,16 @@ def test_each_page_of_results_is_kept_apart_and_purged_by_its_address(settings):
         one, two = (reader.get(search, {"q": "essay", "page": n}).text for n in ("1", "2"))
         assert ("Alpha essay" in one) != ("Alpha essay" in two)
         assert "Beta essay" in reader.get(HOME, {"page": "2"}).text
+        assert "Alpha essay" in reader.get(HOME).text
         assert "Beta essay" in reader.get(newer.get_absolute_url()).text
     older.save()  # an edit: its pages are purged at the edge by address as well as by key
     assert {
         f"http://testserver{newer.get_absolute_url()}",  # its previous link names the essay
         f"http://testserver{search}?q=essay&page=2",
         "http://testserver/?page=2",
+        "http://testserver/",  # the address readers use, not "/?page="
     } <= PURGED_URLS
+    assert not any(url.endswith(("?page=", "&page=")) for url in PURGED_URLS)
 
 
 def test_readers_of_a_page_being_rendered_wait_for_it_instead_of_rendering_it_too(rf):

@@ -71,8 +71,10 @@ def cached_page(view=None, *, params=("page",), bypass=(), keys=()):
 
 
 def _shared(view, request, args, kwargs, params, static_keys):
-    query = "&".join(f"{name}={request.GET.get(name, '')}" for name in params)
-    url = request.build_absolute_uri(request.path + (f"?{query}" if query.strip("=&") else ""))
+    # Only the parameters given: the home page's address is "/", never "/?page=" (a CDN that
+    # purges by address must be told the address readers use).
+    query = "&".join(f"{name}={request.GET[name]}" for name in params if request.GET.get(name))
+    url = request.build_absolute_uri(request.path + (f"?{query}" if query else ""))
     page = hashlib.sha256(f"{url}|{query}".encode()).hexdigest()
     store = get_store() if settings.PAGE_CACHE_SECONDS else None
     since, next_change = 0, None
