@@ -128,7 +128,7 @@ def test_related_essays_published_at_the_same_moment_are_listed_by_id(client):
 
 
 def test_an_html_essay_and_page_keep_their_markup_as_written(client):
-    html = "<p>Two *stars* stay, as the <strong>post</strong> had them.</p>"
+    html = "Two *stars* stay, as the <strong>post</strong> had them."  # not Markdown
     article = make_article(body=html, body_format="html")
     page = Page.objects.create(
         title="About", slug="about", body=html, body_format="html", status="published"
