@@ -6,6 +6,7 @@ from django.db import DatabaseError
 from articles.importers import blogger, journal
 from articles.importers.blogger_import import import_blog
 from articles.importers.sources import exports_in
+from articles.management.importing import copy_pictures, summary_line
 from articles.management.progress import progress_bar
 
 
@@ -68,33 +69,10 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{file.label} was not imported (everything it had saved was undone): {exc}"
             ) from None
-        self.stdout.write(self.style.SUCCESS(self._report(file, summary, dry_run)))
+        self.stdout.write(self.style.SUCCESS(summary_line(file.label, summary, dry_run=dry_run)))
         for line in summary.untitled:
             self.stdout.write(f"  untitled post given the title {line}")
         for what, why in summary.skipped:
             self.stdout.write(f"  skipped {what}: {why}")
         if copy_images and not dry_run:
-            from articles.importers.remote_images import QUEUED
-            from articles.importers.remote_images import copy_images as copy
-
-            report = copy(article_ids, progress=progress_bar(self.stderr, "images "))
-            for url, outcome in report:
-                self.stdout.write(f"  image {url}: {outcome}")
-            if any(outcome == QUEUED for _, outcome in report):
-                self.stdout.write(
-                    "  The task worker (manage.py db_worker) downloads each picture and makes "
-                    "its renditions; each essay shows our copy once it is ready, Blogger's "
-                    "until then. Each picture's outcome: the admin's Task results list."
-                )
-
-    @staticmethod
-    def _report(file, summary, dry_run) -> str:
-        def counts(counter):
-            return ", ".join(f"{counter[k]} {k}" for k in ("essays", "drafts", "pages", "comments"))
-
-        verb = "Would import" if dry_run else "Imported"
-        return (
-            f"{verb} {file.label}: new {counts(summary.created)}; "
-            f"updated {counts(summary.updated)}; unchanged {counts(summary.unchanged)}; "
-            f"{summary.redirects} new old-address redirects; {len(summary.skipped)} skipped."
-        )
+            copy_pictures(self, article_ids, old_home="Blogger's")

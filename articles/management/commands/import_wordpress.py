@@ -6,6 +6,7 @@ from django.db import DatabaseError
 from articles.importers import blogger, journal, wordpress
 from articles.importers.sources import exports_in
 from articles.importers.wordpress_import import DEFAULT_PERMALINKS, import_site
+from articles.management.importing import copy_pictures, summary_line
 from articles.management.progress import progress_bar
 
 
@@ -68,33 +69,10 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{export} was not imported (everything it had saved was undone): {exc}"
             ) from None
-        self.stdout.write(self.style.SUCCESS(self._report(export.name, summary, dry_run)))
+        self.stdout.write(self.style.SUCCESS(summary_line(export.name, summary, dry_run=dry_run)))
         for what, why in summary.skipped:
             self.stdout.write(f"  skipped {what}: {why}")
         for note in summary.notes:
             self.stdout.write(f"  note: {note}")
         if options["copy_images"] and not dry_run:
-            from articles.importers.remote_images import QUEUED
-            from articles.importers.remote_images import copy_images as copy
-
-            report = copy(article_ids, progress=progress_bar(self.stderr, "images "))
-            for url, outcome in report:
-                self.stdout.write(f"  image {url}: {outcome}")
-            if any(outcome == QUEUED for _, outcome in report):
-                self.stdout.write(
-                    "  The task worker (manage.py db_worker) downloads each picture and makes "
-                    "its renditions; each essay shows our copy once it is ready, the old "
-                    "site's until then."
-                )
-
-    @staticmethod
-    def _report(name, summary, dry_run) -> str:
-        def counts(counter):
-            return ", ".join(f"{counter[k]} {k}" for k in ("essays", "drafts", "pages", "comments"))
-
-        verb = "Would import" if dry_run else "Imported"
-        return (
-            f"{verb} {name}: new {counts(summary.created)}; updated {counts(summary.updated)}; "
-            f"unchanged {counts(summary.unchanged)}; {summary.redirects} new old-address "
-            f"redirects; {len(summary.skipped)} skipped."
-        )
+            copy_pictures(self, article_ids, old_home="the old site's")
