@@ -26,7 +26,7 @@ from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidd
 from defusedxml.ElementTree import iterparse
 from django.conf import settings
 
-from .blogger import ExportError, _xml_problem
+from .blogger import ExportError, _Prefixed, _xml_problem
 
 WP_NAMESPACE = re.compile(r"^https?://wordpress\.org/export/1\.[0-9]+/$")
 EXCERPT_NAMESPACE = re.compile(r"^https?://wordpress\.org/export/1\.[0-9]+/excerpt/$")
@@ -425,16 +425,3 @@ def parse_iso(text: str) -> datetime | None:
     except (ValueError, OverflowError):
         return None
     return value if value is None or MIN_YEAR <= value.year <= MAX_YEAR else None
-
-
-class _Prefixed:
-    """A stream that first returns `head` (already read), then the rest."""
-
-    def __init__(self, head: bytes, rest: BinaryIO):
-        self.head, self.rest = head, rest
-
-    def read(self, size: int = -1) -> bytes:
-        if self.head:
-            chunk, self.head = self.head, b""
-            return chunk
-        return self.rest.read(size)
