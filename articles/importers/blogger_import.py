@@ -98,18 +98,11 @@ def _run(open_export, blog, section_name, source, progress):
         section = named(Section, section_name or blog.title or "Blog", journal.created)
         context = BloggerImport(section=section, journal=journal, summary=summary)
         total = sum(blog.counts.get(kind, 0) for kind in ("post", "page", "comment"))
-        done = 0
         records = (r for r in blogger.read(open_export, blog) if not isinstance(r, blogger.Comment))
-        for batch in batches(records):
-            with transaction.atomic(), reversion.create_revision(), essays_changed_once():
-                reversion.set_comment("Imported from Blogger.")
-                for record in batch:
-                    if isinstance(record, blogger.Skipped):
-                        summary.skipped.append((record.what, record.why))
-                        continue
-                    _store_post(record, context)
-                    done += 1
-            progress(done, total)
+        done = store_in_batches(
+            records, lambda post: _store_post(post, context), skipped=blogger.Skipped,
+            summary=summary, origin="Blogger", progress=lambda done: progress(done, total),
+        )  # fmt: skip
         # Read lazily: with no receiver (no comments app), the file is not read a third time.
         comments = (r for r in blogger.read(open_export, blog) if isinstance(r, blogger.Comment))
 
@@ -126,6 +119,24 @@ def _run(open_export, blog, section_name, source, progress):
         raise
     journal.finish()
     return summary, sorted(set(context.posts.values()))
+
+
+def store_in_batches(records, store: Callable, *, skipped: type, summary, origin, progress) -> int:
+    """Store posts and pages BATCH_SIZE at a time, each batch one transaction and one revision,
+    its essays re-indexed and purged once; skipped records go to the summary. Returns how many
+    were stored, reporting `progress(count)` after each batch."""
+    done = 0
+    for batch in batches(records):
+        with transaction.atomic(), reversion.create_revision(), essays_changed_once():
+            reversion.set_comment(f"Imported from {origin}.")
+            for record in batch:
+                if isinstance(record, skipped):
+                    summary.skipped.append((record.what, record.why))
+                else:
+                    store(record)
+                    done += 1
+        progress(done)
+    return done
 
 
 def batches(records: Iterable) -> Iterator[list]:

@@ -26,9 +26,8 @@ from django.dispatch import Signal
 
 from ..models import Article, ArticleAuthor, Author, LegacyRedirect, Page, Section, Topic
 from ..rendering import BodyFormat, render_body
-from ..signals import essays_changed_once
 from . import wordpress
-from .blogger_import import Summary, batches, record_digest
+from .blogger_import import Summary, record_digest, store_in_batches
 from .journal import Journal, undo
 from .store import edited_here, named, slug_for, standfirst_from, unique_slug
 from .wordpress_html import convert, figure_html
@@ -106,20 +105,13 @@ def _run(open_export, site, *, section_name, section_from_category, permalinks, 
             permalinks or DEFAULT_PERMALINKS,
         )
         total = site.counts["post"] + site.counts["page"] + site.counts["comment"]
-        done = 0
         records = (
             r for r in wordpress.read(open_export, site) if not isinstance(r, wordpress.Comment)
         )
-        for batch in batches(records):
-            with transaction.atomic(), reversion.create_revision(), essays_changed_once():
-                reversion.set_comment("Imported from WordPress.")
-                for record in batch:
-                    if isinstance(record, wordpress.Skipped):
-                        summary.skipped.append((record.what, record.why))
-                    else:
-                        _store(record, run)
-                        done += 1
-            progress(done, total)
+        done = store_in_batches(
+            records, lambda post: _store(post, run), skipped=wordpress.Skipped,
+            summary=summary, origin="WordPress", progress=lambda done: progress(done, total),
+        )  # fmt: skip
         if not site.ours:  # our own export lists every old address its essays had
             with transaction.atomic():
                 _store_term_redirects(run)
