@@ -39,7 +39,6 @@ EMBED = re.compile(r"\[embed\b[^\[\]]*\]\s*([^\s\[]+)\s*\[/embed\]")
 SHORTCODE = re.compile(r"\[([a-z][a-z0-9_-]*)(?=[\s\]/])[^\[\]\n]*\]")
 ATTRIBUTE = re.compile(r'([a-z_]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\'|([^\s\]]+))')
 LONE_URL = re.compile(r"(?m)^[ \t]*(https?://[^\s<>\"]+)[ \t]*$")
-IMG = re.compile(r"<img\b[^<>]*>", re.IGNORECASE)
 VIDEO_HOSTS = re.compile(r"^https?://(?:www\.|m\.)?(?:youtube\.com/watch|youtu\.be/|vimeo\.com/\d)")
 # Blocks with no markup of their own in the post: WordPress's PHP draws them on each view.
 QUIET_DYNAMIC = {"more", "nextpage", "spacer", "separator"}
@@ -173,7 +172,3 @@ def _link_or_video(url: str) -> str:
         )
         return f'<iframe src="https://{html.escape(embed)}"></iframe>'
     return f'<p><a href="{html.escape(url)}">{html.escape(url)}</a></p>'
-
-
-def images_in(markup: str) -> list[str]:
-    return IMG.findall(markup)

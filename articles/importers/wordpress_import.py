@@ -219,6 +219,8 @@ def _fields(post: wordpress.Post, model, status: str, run: WordPressImport) -> d
     if model is Page:
         return fields | {"position": min(post.menu_order, 32767)}
     published = _meta_time(post, "_essay_published_at", post.published)
+    if status == "published" and published is None:  # our meta unreadable: WordPress's date
+        published = post.published
     standfirst = post.excerpt  # ours: the standfirst, plain text; WordPress's: HTML
     if not run.site.ours:
         standfirst = " ".join(html.unescape(re.sub(r"<[^<>]*>", " ", standfirst)).split())
