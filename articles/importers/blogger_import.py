@@ -213,7 +213,8 @@ def _store_post(post: blogger.Post, context: BloggerImport) -> None:
 def _store_article_relations(article, post, context, *, new: bool) -> None:
     if new:  # a byline an editor changed since is theirs to keep
         author = named(Author, post.author, context.journal.created)
-        ArticleAuthor.objects.create(article=article, author=author, position=0)
+        byline = ArticleAuthor.objects.create(article=article, author=author, position=0)
+        context.journal.created(byline)  # undone before the author it names
     article.topics.set([named(Topic, label, context.journal.created) for label in post.labels])
 
 

@@ -8,7 +8,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pytest
 from django.core.management import CommandError, call_command
 
-from articles.models import Article, Image, ImportRun, Page, Section, Topic
+from articles.models import Article, Author, Image, ImportRun, Page, Section, Topic
 from comments.models import Comment
 
 pytestmark = pytest.mark.django_db
@@ -377,3 +377,16 @@ def test_pictures_are_copied_by_the_worker_then_the_essay_switches_to_them(
     assert f'src="{image.fallback_url}"' in html and f'href="{image.file.url}"' in html
     assert image.fallback_url != image.file.url  # a rendition, not the full-size original
     assert picture_server not in html
+
+
+def test_a_failed_first_import_is_undone_whole_authors_included(tmp_path, monkeypatch):
+    from comments.importers import blogger as comment_importers
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(comment_importers, "thread", explode)
+    with pytest.raises(RuntimeError):
+        run_import(tmp_path, FIELD_NOTES)
+    assert not Article.objects.exists() and not Author.objects.exists()
+    assert ImportRun.objects.get().status == ImportRun.Status.UNDONE
