@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT  # settings: SITE_URL follows it in development (links in emails)
 
-.PHONY: run test install dev lint format migrate clean screenshots mutation
+.PHONY: run test quick install dev lint format migrate clean screenshots mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,11 @@ $(VNU_JAR):
 
 test: dev $(VNU_JAR)
 	$(BIN)/pytest
+
+# The fast loop while working: everything but the browser and live-server tests, on two
+# workers (about a minute here; `make test` runs the whole suite, and CI does).
+quick: dev $(VNU_JAR)
+	$(BIN)/pytest -n 2 -m "not slow and not screenshots" --ignore=tests/browser
 
 # PNGs of the key pages (desktop and phone) into docs/screenshots/; needs Chromium.
 screenshots: dev

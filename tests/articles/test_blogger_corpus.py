@@ -13,12 +13,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from django.utils.html import escape
 
 from articles.models import Article, Page
 
+from .corpus_import import imported_once
 from .corpus_pages import Markup, comment_count, feed_items, listed, sitemap_paths
 
 pytestmark = pytest.mark.django_db
@@ -150,11 +150,17 @@ def archive_counts(page: str) -> Counter:
 # The tests ----------------------------------------------------------------------------------
 
 
-@pytest.fixture(params=sorted(CORPUS.iterdir()), ids=lambda path: path.name)
-def export(request, db) -> list[dict]:
-    """One corpus file, imported; what it holds, as read independently."""
-    call_command("import_blogger", str(request.param))
-    return entries(request.param)
+@pytest.fixture(scope="module", params=sorted(CORPUS.iterdir()), ids=lambda path: path.name)
+def imported(request, django_db_blocker):
+    """One corpus file, imported once for all the tests that read it (conftest.py)."""
+    with imported_once(django_db_blocker, "import_blogger", request.param):
+        yield request.param
+
+
+@pytest.fixture
+def export(imported, db) -> list[dict]:
+    """What the imported file holds, as read independently."""
+    return entries(imported)
 
 
 def essay_url(client, post: dict) -> str:

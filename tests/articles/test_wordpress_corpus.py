@@ -18,6 +18,7 @@ from django.core.management import call_command
 
 from articles.models import Article, Page
 
+from .corpus_import import imported_once
 from .corpus_pages import Markup, comment_count, feed_items, listed, sitemap_paths
 
 pytestmark = pytest.mark.django_db
@@ -79,10 +80,17 @@ def links(body: str) -> set[str]:
     }
 
 
-@pytest.fixture(params=sorted(CORPUS.glob("*.xml")), ids=lambda path: path.name)
-def export(request, db) -> list[dict]:
-    call_command("import_wordpress", str(request.param))
-    return items(request.param)
+@pytest.fixture(scope="module", params=sorted(CORPUS.glob("*.xml")), ids=lambda path: path.name)
+def imported(request, django_db_blocker):
+    """One corpus file, imported once for all the tests that read it (conftest.py)."""
+    with imported_once(django_db_blocker, "import_wordpress", request.param):
+        yield request.param
+
+
+@pytest.fixture
+def export(imported, db) -> list[dict]:
+    """What the imported file holds, as read independently."""
+    return items(imported)
 
 
 def old_path(item: dict) -> str:
@@ -177,7 +185,7 @@ def test_scheduled_posts_go_live_at_their_time(client, export):
 
 
 def test_a_second_import_changes_nothing(export, request):
-    path = request.node.callspec.params["export"]
+    path = request.node.callspec.params["imported"]
     before = sorted(Article.objects.values_list("source_id", "title", "status", "body_html"))
     call_command("import_wordpress", str(path))
     assert (
