@@ -29,7 +29,7 @@ from ..rendering import BodyFormat
 from ..signals import essays_changed_once
 from . import blogger
 from .blogger_html import clean_post_html
-from .journal import Journal, undo
+from .journal import Journal, journaled, maybe_dry
 from .store import edited_here, named, standfirst_from, unique_slug
 
 BATCH_SIZE = 100
@@ -83,17 +83,13 @@ def import_blog(
     With `dry_run` everything happens inside one transaction that is rolled back, so the
     summary says exactly what a real run would change.
     """
-    if dry_run:
-        with transaction.atomic():
-            result = _run(open_export, blog, section_name, source, progress)
-            transaction.set_rollback(True)
-        return result
-    return _run(open_export, blog, section_name, source, progress)
+    return maybe_dry(
+        lambda: _run(open_export, blog, section_name, source, progress), dry_run=dry_run
+    )
 
 
 def _run(open_export, blog, section_name, source, progress):
-    journal = Journal.start(source or blog.title)
-    try:
+    with journaled(source or blog.title) as journal:
         summary = Summary()
         section = named(Section, section_name or blog.title or "Blog", journal.created)
         context = BloggerImport(section=section, journal=journal, summary=summary)
@@ -114,10 +110,6 @@ def _run(open_export, blog, section_name, source, progress):
         comments_read.send(
             sender=BloggerImport, run=context, comments=comments, progress=comments_progress
         )
-    except BaseException:
-        undo(journal.run)
-        raise
-    journal.finish()
     return summary, sorted(set(context.posts.values()))
 
 
@@ -189,10 +181,7 @@ def _store_post(post: blogger.Post, context: BloggerImport) -> None:
     ):
         del fields["status"]  # an editor published or withdrew it here since: theirs to keep
     if existing:
-        context.journal.updating(existing)
-        for name, value in fields.items():
-            setattr(existing, name, value)
-        existing.save()
+        context.journal.update(existing, fields)
         obj = existing
         context.summary.updated[noun] += 1
     else:

@@ -6,6 +6,9 @@ nothing half-imported", every row a run creates or updates is noted in the same 
 as the change: created rows are deleted on undo, updated rows get their earlier state back.
 """
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
 from django.apps import apps
 from django.core import serializers
 from django.db import models, transaction
@@ -35,10 +38,40 @@ class Journal:
             previous=serializers.serialize("json", current),
         )
 
+    def update(self, obj: models.Model, fields: dict) -> None:
+        """Set `fields` on `obj` and save it, its state before noted first."""
+        self.updating(obj)
+        for name, value in fields.items():
+            setattr(obj, name, value)
+        obj.save()
+
     def finish(self) -> None:
         self.run.status = ImportRun.Status.DONE
         self.run.finished_at = timezone.now()
         self.run.save(update_fields=["status", "finished_at"])
+
+
+@contextmanager
+def journaled(source: str) -> Iterator[Journal]:
+    """One import run's journal: if the block fails (or is interrupted), the run is undone."""
+    journal = Journal.start(source)
+    try:
+        yield journal
+    except BaseException:
+        undo(journal.run)
+        raise
+    journal.finish()
+
+
+def maybe_dry(body: Callable, *, dry_run: bool):
+    """`body()`; for a dry run inside one transaction rolled back at the end, so its summary
+    says exactly what a real run would change, and nothing is changed."""
+    if not dry_run:
+        return body()
+    with transaction.atomic():
+        result = body()
+        transaction.set_rollback(True)
+    return result
 
 
 @transaction.atomic

@@ -28,7 +28,7 @@ from ..models import Article, ArticleAuthor, Author, LegacyRedirect, Page, Secti
 from ..rendering import BodyFormat, render_body
 from . import wordpress
 from .blogger_import import Summary, record_digest, store_in_batches
-from .journal import Journal, undo
+from .journal import Journal, journaled, maybe_dry
 from .store import edited_here, named, slug_for, standfirst_from, unique_slug
 from .wordpress_html import convert, figure_html
 
@@ -66,6 +66,7 @@ class WordPressImport:
     pages: dict[str, str] = field(default_factory=dict)  # page source id → title
     authors: dict[str, Author] = field(default_factory=dict)  # login → author of its posts
     terms: dict[tuple[str, str], Topic] = field(default_factory=dict)  # (domain, slug) → topic
+    listings: dict[tuple, Section | Topic] = field(default_factory=dict)  # (model, name) → it
 
 
 def import_site(
@@ -84,17 +85,11 @@ def import_site(
         section_name=section_name, section_from_category=section_from_category,
         permalinks=permalinks, source=source, progress=progress,
     )  # fmt: skip
-    if dry_run:
-        with transaction.atomic():
-            result = _run(open_export, site, **options)
-            transaction.set_rollback(True)
-        return result
-    return _run(open_export, site, **options)
+    return maybe_dry(lambda: _run(open_export, site, **options), dry_run=dry_run)
 
 
 def _run(open_export, site, *, section_name, section_from_category, permalinks, source, progress):
-    journal = Journal.start(source or site.title)
-    try:
+    with journaled(source or site.title) as journal:
         summary = WordPressSummary()
         run = WordPressImport(
             site,
@@ -128,10 +123,6 @@ def _run(open_export, site, *, section_name, section_from_category, permalinks, 
         wordpress_comments_read.send(
             sender=WordPressImport, run=run, comments=comments, progress=comments_progress
         )
-    except BaseException:
-        undo(journal.run)
-        raise
-    journal.finish()
     return summary, sorted(set(run.posts.values()))
 
 
@@ -157,10 +148,7 @@ def _store(post: wordpress.Post, run: WordPressImport) -> None:
             f"“{existing.title}” was changed here since it was imported: its status is kept"
         )
     if existing:
-        run.journal.updating(existing)
-        for name, value in fields.items():
-            setattr(existing, name, value)
-        existing.save()
+        run.journal.update(existing, fields)
         obj = existing
         run.summary.updated[noun] += 1
     else:
@@ -294,18 +282,20 @@ def _section(post: wordpress.Post, run: WordPressImport) -> Section:
             (n for d, slug, n in post.terms if d == "category" and slug not in UNCATEGORIZED), ""
         )
     if not name:
-        return named(Section, run.section_name, run.journal.created)
+        return _listing(Section, run.section_name, "", run)
     slug = next((slug for d, slug, n in post.terms if d == "category" and n == name), "")
     return _listing(Section, name, _about(run, "category", name), run, slug)
 
 
 def _listing(model, name: str, description: str, run, slug: str = ""):
-    obj = named(model, name, run.journal.created, slug=slug)
-    if description and not obj.description:
-        run.journal.updating(obj)
-        obj.description = description
-        obj.save(update_fields=["description"])
-    return obj
+    """The section or topic called `name`, found or made once per run (not once per post)."""
+    key = (model, name)
+    if key not in run.listings:
+        obj = named(model, name, run.journal.created, slug=slug)
+        if description and not obj.description:
+            run.journal.update(obj, {"description": description})
+        run.listings[key] = obj
+    return run.listings[key]
 
 
 def _about(run: WordPressImport, domain: str, name: str) -> str:

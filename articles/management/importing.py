@@ -3,6 +3,22 @@
 from .progress import progress_bar
 
 
+def add_import_options(parser, *, old_images: str, max_mb: int) -> None:
+    """--dry-run, --copy-images and --max-size, which every importer takes."""
+    parser.add_argument(
+        "--dry-run", action="store_true", help="say what would change, and change nothing"
+    )
+    parser.add_argument(
+        "--copy-images",
+        action="store_true",
+        help="download the posts' images into the media library (default: keep linking "
+        f"to {old_images})",
+    )
+    parser.add_argument(
+        "--max-size", type=int, default=max_mb, metavar="MB", help="refuse larger files"
+    )
+
+
 def summary_line(label: str, summary, *, dry_run: bool) -> str:
     def counts(counter):
         return ", ".join(f"{counter[k]} {k}" for k in ("essays", "drafts", "pages", "comments"))

@@ -110,10 +110,7 @@ def _store(record: wordpress.Comment, run: WordPressImport, ids: dict) -> _Store
     if existing and existing.moderated_at and existing.status != fields["status"]:
         del fields["status"]  # a moderator decided here since: theirs to keep
     if existing:
-        run.journal.updating(existing)
-        for name, value in fields.items():
-            setattr(existing, name, value)
-        existing.save()
+        run.journal.update(existing, fields)
         comment = existing
         run.summary.updated["comments"] += 1
     else:

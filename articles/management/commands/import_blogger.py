@@ -6,7 +6,7 @@ from django.db import DatabaseError
 from articles.importers import blogger, journal
 from articles.importers.blogger_import import import_blog
 from articles.importers.sources import exports_in
-from articles.management.importing import copy_pictures, summary_line
+from articles.management.importing import add_import_options, copy_pictures, summary_line
 from articles.management.progress import progress_bar
 
 
@@ -22,18 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("export", type=Path, help="the .xml, feed.atom or Takeout .zip")
         parser.add_argument("--section", help="section for the essays (default: the blog title)")
         parser.add_argument("--blog", help="in a Takeout zip with several blogs, import only this")
-        parser.add_argument(
-            "--dry-run", action="store_true", help="say what would change, and change nothing"
-        )
-        parser.add_argument(
-            "--copy-images",
-            action="store_true",
-            help="download the posts' images into the media library (default: keep linking "
-            "to Blogger's image servers)",
-        )
-        parser.add_argument(
-            "--max-size", type=int, default=200, metavar="MB", help="refuse larger files"
-        )
+        add_import_options(parser, old_images="Blogger's image servers", max_mb=200)
 
     def handle(self, *args, export: Path, section=None, blog=None, **options):
         dry_run = options["dry_run"]

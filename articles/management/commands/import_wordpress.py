@@ -6,7 +6,7 @@ from django.db import DatabaseError
 from articles.importers import blogger, journal, wordpress
 from articles.importers.sources import exports_in
 from articles.importers.wordpress_import import DEFAULT_PERMALINKS, import_site
-from articles.management.importing import copy_pictures, summary_line
+from articles.management.importing import add_import_options, copy_pictures, summary_line
 from articles.management.progress import progress_bar
 
 
@@ -33,18 +33,7 @@ class Command(BaseCommand):
             help="the old site's Settings → Permalinks pattern, so its post addresses redirect "
             f"(default {DEFAULT_PERMALINKS.replace('%', '%%')})",
         )
-        parser.add_argument(
-            "--dry-run", action="store_true", help="say what would change, and change nothing"
-        )
-        parser.add_argument(
-            "--copy-images",
-            action="store_true",
-            help="download the posts' images into the media library (default: keep linking "
-            "to the old site's files)",
-        )
-        parser.add_argument(
-            "--max-size", type=int, default=500, metavar="MB", help="refuse larger files"
-        )
+        add_import_options(parser, old_images="the old site's files", max_mb=500)
 
     def handle(self, *args, export: Path, **options):
         try:
