@@ -34,6 +34,9 @@ def essay_changed(article_ids) -> None:
     their neighbours' previous/next links, and plan a purge for when they go live."""
     from .models import Article
 
+    if not purge.needed():
+        purge.changed(*EVERY_LIST)  # still, the lists' next timed change may have moved
+        return
     articles = list(
         Article.objects.filter(pk__in=article_ids).prefetch_related("topics", "bylines")
     )
@@ -55,6 +58,8 @@ def essays_showing(**lookups) -> None:
     """A section, topic, author or image changed: purge every essay that shows it."""
     from .models import Article
 
+    if not purge.needed():
+        return
     ids = Article.objects.filter(**lookups).values_list("pk", flat=True)
     purge.changed(*(f"essay-{pk}" for pk in ids))
 
@@ -62,6 +67,8 @@ def essays_showing(**lookups) -> None:
 def image_changed(image_id: int) -> None:
     from .models import Article
 
+    if not purge.needed():
+        return
     placed = Q(featured_image_id=image_id) | Q(body_html__contains=f"<p>[image:{image_id}]</p>")
     ids = Article.objects.filter(placed).values_list("pk", flat=True)
     purge.changed(*(f"essay-{pk}" for pk in ids))

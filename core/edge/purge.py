@@ -10,6 +10,7 @@ old page for at most EDGE_MAX_AGE + EDGE_STALE_SECONDS, the origin for PAGE_CACH
 import logging
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
 
 from core.cache import CacheUnavailable
@@ -38,6 +39,14 @@ class _Batch:
             enqueue(keys, urls, origin=not purged_here)
         except Exception:
             logger.exception("Purge of %s not queued; the edge keeps them until they expire", keys)
+
+
+def needed() -> bool:
+    """Whether anything keeps pages to purge: the origin's copies or an edge cache. Without
+    either (the default in development), working out which pages a change affects is skipped."""
+    from .backends import get_backend
+
+    return bool(settings.PAGE_CACHE_SECONDS) or get_backend() is not None
 
 
 def changed(*keys: str) -> None:

@@ -3,7 +3,7 @@
 import io
 from contextlib import contextmanager
 
-from django.test import override_settings
+from tests.shared_data import outside_tests
 
 
 @contextmanager
@@ -19,19 +19,13 @@ def imported_once(django_db_blocker, command: str, path):
     from articles.models import ImportRun
 
     quiet = {"stdout": io.StringIO(), "stderr": io.StringIO()}
-    with (
-        django_db_blocker.unblock(),
-        override_settings(  # what the autouse fixtures of tests/conftest.py set per test
-            PAGE_CACHE_SECONDS=0,
-            TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
-        ),
-    ):
+    with outside_tests(django_db_blocker):
         last_revision = Revision.objects.aggregate(last=Max("id"))["last"] or 0
         call_command(command, str(path), **quiet)
     try:
         yield
     finally:
-        with django_db_blocker.unblock(), override_settings(PAGE_CACHE_SECONDS=0):
+        with outside_tests(django_db_blocker):
             for run in ImportRun.objects.order_by("-id"):
                 undo(run)
             ImportRun.objects.all().delete()

