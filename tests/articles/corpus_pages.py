@@ -5,6 +5,8 @@ import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
+from django.test import Client
+
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
@@ -58,6 +60,21 @@ class Markup(HTMLParser):
             for link in self.links
             if not within or within in link["around"]
         }
+
+
+class Reader:
+    """An anonymous reader who keeps what was read: the corpus tests of one imported file only
+    read, so a page asked for again (by a second test) is the page already read."""
+
+    def __init__(self):
+        self.client = Client()
+        self._read = {}
+
+    def get(self, url: str, params: dict | None = None):
+        key = (url, tuple(sorted((params or {}).items())))
+        if key not in self._read:
+            self._read[key] = self.client.get(url, params)
+        return self._read[key]
 
 
 def comment_count(page: str) -> int:

@@ -19,7 +19,7 @@ from django.utils.html import escape
 from articles.models import Article, Page
 
 from .corpus_import import imported_once
-from .corpus_pages import Markup, comment_count, feed_items, listed, sitemap_paths
+from .corpus_pages import Markup, Reader, comment_count, feed_items, listed, sitemap_paths
 
 pytestmark = pytest.mark.django_db
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "blogger"
@@ -157,6 +157,11 @@ def imported(request, django_db_blocker):
         yield request.param
 
 
+@pytest.fixture(scope="module")
+def reader(imported) -> Reader:
+    return Reader()
+
+
 @pytest.fixture
 def export(imported, db) -> list[dict]:
     """What the imported file holds, as read independently."""
@@ -172,11 +177,11 @@ def essay_url(client, post: dict) -> str:
     return Article.objects.get(source_id=post["id"]).get_absolute_url()
 
 
-def test_every_live_post_is_public_with_its_images_links_and_comments(client, export):
+def test_every_live_post_is_public_with_its_images_links_and_comments(reader, export):
     problems = []
     for post in (e for e in export if e["kind"] == "post" and e["live"]):
         name = post["old_path"] or post["id"]
-        response = client.get(essay_url(client, post))
+        response = reader.get(essay_url(reader, post))
         if response.status_code != 200:
             problems.append(f"{name}: answers {response.status_code}")
             continue
@@ -192,40 +197,40 @@ def test_every_live_post_is_public_with_its_images_links_and_comments(client, ex
     assert problems == []
 
 
-def test_drafts_are_public_nowhere(client, export):
+def test_drafts_are_public_nowhere(reader, export):
     posts = [e for e in export if e["kind"] == "post"]
-    live = {essay_url(client, post) for post in posts if post["live"]}
+    live = {essay_url(reader, post) for post in posts if post["live"]}
     drafts = [post for post in posts if not post["live"]]
-    home = listed(client, "/")
-    feeds = feed_items(client.get("/feed/").text) | feed_items(client.get("/feed/atom/").text)
-    sitemap = sitemap_paths(client.get("/sitemap-essays.xml").text)
+    home = listed(reader, "/")
+    feeds = feed_items(reader.get("/feed/").text) | feed_items(reader.get("/feed/atom/").text)
+    sitemap = sitemap_paths(reader.get("/sitemap-essays.xml").text)
     pagers = set()
     for url in live:
-        pagers |= set(Markup(client.get(url).text).hrefs(within="essay-pager"))
+        pagers |= set(Markup(reader.get(url).text).hrefs(within="essay-pager"))
     live_titles = {post["title"] for post in posts if post["live"]}
 
     assert set(home) == live and sitemap == live
     if drafts:  # the search below finds what it should, so finding no draft means something
         titled = next(post for post in posts if post["live"] and post["title"])
-        assert essay_url(client, titled) in listed(client, "/search/", {"q": longest_word(titled)})
+        assert essay_url(reader, titled) in listed(reader, "/search/", {"q": longest_word(titled)})
     assert pagers <= live
-    assert archive_counts(client.get("/archive/").text) == live_posts_by_month(posts)
+    assert archive_counts(reader.get("/archive/").text) == live_posts_by_month(posts)
     for draft in drafts:
         article = Article.objects.get(source_id=draft["id"])
         url = article.get_absolute_url()
         assert article.status == Article.Status.DRAFT
-        assert client.get(url).status_code == 404
+        assert reader.get(url).status_code == 404
         if draft["old_path"]:
-            assert client.get(draft["old_path"]).status_code == 404
+            assert reader.get(draft["old_path"]).status_code == 404
         year, month = _month(draft["published"])
-        searched = listed(client, "/search/", {"q": longest_word(draft)})
+        searched = listed(reader, "/search/", {"q": longest_word(draft)})
         # Listed titles, not the page text: a draft called "Biology" may be a word of a live
         # essay's standfirst, or of the search page's own heading.
         for where, shown in [
             ("/", home),
             ("the feeds", feeds),
             ("the search", searched),
-            (f"/archive/{year}/{month:02}/", listed(client, f"/archive/{year}/{month:02}/")),
+            (f"/archive/{year}/{month:02}/", listed(reader, f"/archive/{year}/{month:02}/")),
         ]:
             assert url not in shown, f"{draft['title']!r} listed on {where}"
             if draft["title"] and draft["title"] not in live_titles:
@@ -233,20 +238,20 @@ def test_drafts_are_public_nowhere(client, export):
         assert url not in sitemap and url not in pagers
 
 
-def test_pages_keep_their_old_address_and_live_ones_are_in_the_footer(client, export):
-    footer = Markup(client.get("/").text).hrefs(within="site-footer")
+def test_pages_keep_their_old_address_and_live_ones_are_in_the_footer(reader, export):
+    footer = Markup(reader.get("/").text).hrefs(within="site-footer")
     for page in (e for e in export if e["kind"] == "page"):
-        response = client.get(page["old_path"]) if page["old_path"] else None
+        response = reader.get(page["old_path"]) if page["old_path"] else None
         if page["live"]:
             if response is not None:
                 assert response.status_code == 301, page["old_path"]
                 url = response["Location"]
             else:
                 url = Page.objects.get(source_id=page["id"]).get_absolute_url()
-            shown = client.get(url)
+            shown = reader.get(url)
             assert shown.status_code == 200 and escape(page["title"]) in shown.text
             assert footer.get(url) == page["title"]
         else:
             url = Page.objects.get(source_id=page["id"]).get_absolute_url()
             assert response is None or response.status_code == 404
-            assert client.get(url).status_code == 404 and url not in footer
+            assert reader.get(url).status_code == 404 and url not in footer
