@@ -3,6 +3,7 @@ essay images; nothing but pixels is stored or served (no EXIF/GPS, XMP, ICC, JPE
 PNG text, appended HTML); pictures too long for WebP are refused with nothing left behind;
 renditions are made by the task worker after the save, and pages work before they exist."""
 
+import functools
 import io
 import struct
 from pathlib import Path
@@ -46,6 +47,7 @@ def read(name: str) -> bytes:
         return stored.read()
 
 
+@functools.cache  # a profile's header holds the second it was made: make it once
 def srgb_profile() -> bytes:
     return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
 
