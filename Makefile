@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT  # settings: SITE_URL follows it in development (links in emails)
+# Keep compiled modules (and pytest's rewritten tests) in __pycache__/: on a machine that sets
+# PYTHONDONTWRITEBYTECODE every run would compile them all again (4 s of each test run here).
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: run test quick install dev lint format migrate clean screenshots mutation
 
