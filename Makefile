@@ -47,7 +47,8 @@ test: dev $(VNU_JAR)
 	$(BIN)/pytest
 
 # The fast loop while working: everything but the browser and live-server tests, on two
-# workers (about a minute here; `make test` runs the whole suite, and CI does).
+# workers (under a minute here; `make test` runs the whole suite, and CI does). How tests are
+# shared between the workers: tests/conftest.py.
 quick: dev $(VNU_JAR)
 	$(BIN)/pytest -n 2 -m "not slow and not screenshots" --ignore=tests/browser
 

@@ -56,12 +56,41 @@ def _fresh_content_types():
     ContentType.objects.clear_cache()
 
 
+# Modules whose tests share data made once per module (an imported corpus file, a set of
+# essays): with two workers, each of these runs whole on one worker, so it is made once.
+SHARED_PER_MODULE = {
+    "tests/articles/test_blogger_corpus.py",
+    "tests/articles/test_wordpress_corpus.py",
+    "tests/articles/test_search.py",
+}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`-n 2` (`make quick`): tests go one at a time to whichever worker is free, except the
+    SHARED_PER_MODULE modules, which go whole. xdist's own `loadgroup` would do this by marker,
+    but its marker has no effect under pytest 9.2 (it rewrites a node id pytest no longer
+    reads). The largest groups are sent first; single tests keep the order sorted below."""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class OneAtATimeExceptSharedModules(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            module = nodeid.split("::", 1)[0]
+            return module if module in SHARED_PER_MODULE else nodeid
+
+    return OneAtATimeExceptSharedModules(config, log)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """Transactional tests (live server, browser, load) last, after every `db` test.
+    """The heavy tests first, and transactional tests (live server, browser, load) last.
 
-    pytest-django sorts them so, but pytest-playwright re-sorts by browser afterwards; a
-    transactional test empties the database when it ends, so it must not run before others.
+    pytest-django sorts transactional ones last, but pytest-playwright re-sorts by browser
+    afterwards; a transactional test empties the database when it ends, so it must not run
+    before others. Heavy ones (15 s for the round trip) go first so that, with two workers,
+    neither is left running one alone at the end.
     """
 
     def transactional(item):
@@ -70,7 +99,7 @@ def pytest_collection_modifyitems(items):
         fixtures = getattr(item, "fixturenames", [])
         return flagged or "transactional_db" in fixtures or "live_server" in fixtures
 
-    items.sort(key=transactional)
+    items.sort(key=lambda item: (transactional(item), not item.get_closest_marker("heavy")))
 
 
 @pytest.fixture(autouse=True)

@@ -471,13 +471,12 @@ def test_pages_kept_in_redis_are_served_without_a_query_until_the_next_change(
     settings, django_assert_max_num_queries
 ):
     from tests.core.test_edge_store import redis_up
+    from tests.workers import redis_url
 
     if not redis_up():
         pytest.skip("Redis is not running on 127.0.0.1:6379")
     settings.EDGE_MAX_AGE = 3600
-    settings.CACHES = {
-        "default": {"BACKEND": "core.cache.RedisCache", "LOCATION": "redis://127.0.0.1:6379/13"}
-    }
+    settings.CACHES = {"default": {"BACKEND": "core.cache.RedisCache", "LOCATION": redis_url(13)}}
     from django.core.cache import cache
 
     cache._cache.get_client(write=True).flushdb()

@@ -16,7 +16,7 @@ from django.core.management import call_command
 from articles.models import Article, Author, ImportRun, LegacyRedirect, Page, Section, Topic
 from comments.models import BlocklistEntry, Comment, ModerationAction
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.heavy]
 BLOGGER_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "blogger"
 
 

@@ -21,7 +21,7 @@ from articles.models import Article, Page
 from .corpus_import import imported_once
 from .corpus_pages import Markup, Reader, comment_count, feed_items, listed, sitemap_paths
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.heavy]
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "blogger"
 
 ATOM = "{http://www.w3.org/2005/Atom}"

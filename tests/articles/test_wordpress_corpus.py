@@ -21,7 +21,7 @@ from articles.models import Article, Page
 from .corpus_import import imported_once
 from .corpus_pages import Markup, comment_count, feed_items, listed, sitemap_paths
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.heavy]
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "wordpress"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
 

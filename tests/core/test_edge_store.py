@@ -7,8 +7,9 @@ from django.core.cache.backends.locmem import LocMemCache
 
 from core.cache import RedisCache
 from core.edge.store import Entry, LocalStore, RedisStore, now
+from tests.workers import redis_url
 
-REDIS_URL = "redis://127.0.0.1:6379/12"
+REDIS_URL = redis_url(12)  # emptied by each test
 
 
 def redis_up() -> bool:
