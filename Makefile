@@ -50,7 +50,7 @@ test: dev $(VNU_JAR)
 # workers (under a minute here; `make test` runs the whole suite, and CI does). How tests are
 # shared between the workers: tests/conftest.py.
 quick: dev $(VNU_JAR)
-	$(BIN)/pytest -n 2 -m "not slow and not screenshots" --ignore=tests/browser
+	$(BIN)/pytest -n 2 -p no:playwright -m "not slow and not screenshots" --ignore=tests/browser
 
 # PNGs of the key pages (desktop and phone) into docs/screenshots/; needs Chromium.
 screenshots: dev

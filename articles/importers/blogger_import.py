@@ -119,7 +119,10 @@ def store_in_batches(records, store: Callable, *, skipped: type, summary, origin
     were stored, reporting `progress(count)` after each batch."""
     done = 0
     for batch in batches(records):
-        with transaction.atomic(), reversion.create_revision(), essays_changed_once():
+        # Each store() adds its essay or page to the revision once it is complete (with its
+        # bylines): an automatic version at every save would be serialised and thrown away.
+        revision = reversion.create_revision(manage_manually=True)
+        with transaction.atomic(), revision, essays_changed_once():
             reversion.set_comment(f"Imported from {origin}.")
             for record in batch:
                 if isinstance(record, skipped):

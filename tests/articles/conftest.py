@@ -27,6 +27,7 @@ class _Pictures(BaseHTTPRequestHandler):
 @pytest.fixture
 def picture_server():
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Pictures)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    # A short poll: shutdown() waits for it (0.5 s by default, at every test's end).
+    threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
