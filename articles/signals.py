@@ -55,13 +55,17 @@ def byline_changed(sender, instance, **kwargs):
     purge.changed(f"author-{instance.author_id}")
 
 
-def author_saved(sender, instance, **kwargs):
+def author_saved(sender, instance, created=False, **kwargs):
+    if created:
+        return  # on no byline yet, so on no page and in no essay's index
     refresh_search_vectors(instance.bylines.values("article_id"))
     owner_changed(sender, instance)
 
 
-def owner_changed(sender, instance, **kwargs):
+def owner_changed(sender, instance, created=False, **kwargs):
     """A section, topic or author: its own pages, the essays that name it, the sitemap."""
+    if created:
+        return  # no essay names it yet, so no page shows it
     name = sender._meta.model_name
     purge.changed(f"{name}-{instance.pk}", "sitemap")
     lookup = {"section": "section", "topic": "topics", "author": "bylines__author"}[name]

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from articles.models import Article, ArticleAuthor, Author, Section, Topic
+from articles.signals import essays_changed_once
 from core.groups import ALL_ACTIONS, grant
 
 _numbers = count(1)
@@ -45,17 +46,20 @@ def make_article(
         published_at = timezone.now() - timedelta(hours=n)
     fields.setdefault("standfirst", f"Standfirst of essay {n}.")
     fields.setdefault("body", f"Body of essay {n}, in *Markdown*.")
-    article = Article.objects.create(
-        title=title or f"Essay {n}",
-        slug=fields.pop("slug", f"essay-{n}"),
-        status=status,
-        published_at=published_at,
-        section=section or make_section(),
-        **fields,
-    )
-    for position, author in enumerate(authors if authors is not None else [make_author()]):
-        ArticleAuthor.objects.create(article=article, author=author, position=position)
-    article.topics.set(topics)
+    section = section or make_section()
+    authors = authors if authors is not None else [make_author()]
+    with essays_changed_once():  # indexed and purged once, as an import's batch is
+        article = Article.objects.create(
+            title=title or f"Essay {n}",
+            slug=fields.pop("slug", f"essay-{n}"),
+            status=status,
+            published_at=published_at,
+            section=section,
+            **fields,
+        )
+        for position, author in enumerate(authors):
+            ArticleAuthor.objects.create(article=article, author=author, position=position)
+        article.topics.set(topics)
     return article
 
 
