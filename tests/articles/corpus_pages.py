@@ -69,6 +69,7 @@ class Reader:
     def __init__(self):
         self.client = Client()
         self._read = {}
+        self._parsed = {}
 
     def get(self, url: str, params: dict | None = None):
         key = (url, tuple(sorted((params or {}).items())))
@@ -76,10 +77,17 @@ class Reader:
             self._read[key] = self.client.get(url, params)
         return self._read[key]
 
+    def markup(self, url: str) -> "Markup":
+        """The page at `url`, parsed (once)."""
+        if url not in self._parsed:
+            self._parsed[url] = Markup(self.get(url).text)
+        return self._parsed[url]
 
-def comment_count(page: str) -> int:
+
+def comment_count(page: "str | Markup") -> int:
     """Comments shown in the thread (an anonymous reader only sees approved ones)."""
-    return sum(1 for classes in Markup(page).items if "comment" in classes)
+    markup = Markup(page) if isinstance(page, str) else page
+    return sum(1 for classes in markup.items if "comment" in classes)
 
 
 def listed(client, url: str, params: dict | None = None) -> dict[str, str]:

@@ -133,8 +133,8 @@ def test_every_published_post_is_public_with_its_images_links_and_comments(clien
             problems.append(f"{post['title']}: images missing {missing}")
         if missing := links(post["body"]) - set(shown.hrefs()):
             problems.append(f"{post['title']}: links missing {missing}")
-        if comment_count(text) != len(post["comments"]):
-            problems.append(f"{post['title']}: {comment_count(text)} comments shown, "
+        if (count := comment_count(shown)) != len(post["comments"]):
+            problems.append(f"{post['title']}: {count} comments shown, "
                             f"{len(post['comments'])} approved")  # fmt: skip
         problems += [f"{post['title']}: comment “{c[:40]}” missing" for c in post["comments"]
                      if c[:60] not in plain]  # fmt: skip
