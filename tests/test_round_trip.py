@@ -85,7 +85,7 @@ def redirects() -> set:
 
 def public_pages(client) -> dict:
     """What an anonymous reader reads, as text, on every public page, every essay with
-    comments and the first eight essays of each section.
+    comments and the first four essays of each section.
 
     Every essay's rows are compared field by field above; its page adds what rows do not show
     (order among equals, the thread as laid out, related and neighbouring essays), which this
@@ -95,7 +95,7 @@ def public_pages(client) -> dict:
     essays = Article.objects.published().select_related("section")
     for essay in essays.order_by("section__name", "published_at", "slug"):
         per_section[essay.section.name] += 1
-        if essay.comment_count or per_section[essay.section.name] <= 8:
+        if essay.comment_count or per_section[essay.section.name] <= 4:
             urls.append(essay.get_absolute_url())
     urls += [p.get_absolute_url() for p in Page.objects.published()]
     shown = {}

@@ -67,6 +67,7 @@ class BloggerImport:
     summary: Summary
     posts: dict[str, int] = field(default_factory=dict)  # Blogger post id → article pk
     pages: dict[str, str] = field(default_factory=dict)  # id tail → old address or title
+    named: dict[tuple, object] = field(default_factory=dict)  # (model, name) → author or topic
 
 
 def import_blog(
@@ -204,10 +205,17 @@ def _store_post(post: blogger.Post, context: BloggerImport) -> None:
 
 def _store_article_relations(article, post, context, *, new: bool) -> None:
     if new:  # a byline an editor changed since is theirs to keep
-        author = named(Author, post.author, context.journal.created)
+        author = _named(Author, post.author, context)
         byline = ArticleAuthor.objects.create(article=article, author=author, position=0)
         context.journal.created(byline)  # undone before the author it names
-    article.topics.set([named(Topic, label, context.journal.created) for label in post.labels])
+    article.topics.set([_named(Topic, label, context) for label in post.labels])
+
+
+def _named(model, name: str, context: BloggerImport):
+    """The author or topic called `name`, found or made once per run (not once per post)."""
+    if (model, name) not in context.named:
+        context.named[model, name] = named(model, name, context.journal.created)
+    return context.named[model, name]
 
 
 def _remember(post, obj, context) -> None:
