@@ -35,7 +35,7 @@ def essay_changed(article_ids) -> None:
     from .models import Article
 
     if not purge.needed():
-        purge.changed(*EVERY_LIST)  # still, the lists' next timed change may have moved
+        purge.changed(*EVERY_LIST)  # only the next timed change to forget (core/edge/pages.py)
         return
     articles = list(
         Article.objects.filter(pk__in=article_ids).prefetch_related("topics", "bylines")

@@ -57,7 +57,7 @@ def byline_changed(sender, instance, **kwargs):
 
 def author_saved(sender, instance, created=False, **kwargs):
     if created:
-        return  # on no byline yet, so on no page and in no essay's index
+        return  # a new author is on no byline yet: on no page, in no essay's index
     refresh_search_vectors(instance.bylines.values("article_id"))
     owner_changed(sender, instance)
 

@@ -13,17 +13,11 @@ TEST_SETTINGS = {
 
 
 @contextmanager
-def outside_tests(django_db_blocker):
-    """Database access from a module-scoped fixture, with the tests' settings."""
-    with django_db_blocker.unblock(), override_settings(**TEST_SETTINGS):
-        yield
-
-
-@contextmanager
 def rolled_back_after_module(django_db_blocker):
-    """A transaction around the module, rolled back at its end; each test runs in a savepoint
-    inside it and is rolled back to what the fixture made (Django's setUpTestData does the
-    same). Not for modules with transactional tests."""
-    with outside_tests(django_db_blocker), transaction.atomic():
+    """Database access for a module-scoped fixture, with the tests' settings, in a transaction
+    rolled back when the module ends. Each test runs in a savepoint inside it and is rolled
+    back to what the fixture made (as with Django's setUpTestData). Not for modules with
+    transactional tests."""
+    with django_db_blocker.unblock(), override_settings(**TEST_SETTINGS), transaction.atomic():
         yield
         transaction.set_rollback(True)
