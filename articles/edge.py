@@ -35,7 +35,10 @@ def essay_changed(article_ids) -> None:
     from .models import Article
 
     if not purge.needed():
-        purge.changed(*EVERY_LIST)  # only the next timed change to forget (core/edge/pages.py)
+        # Nothing keeps pages now; purges planned for later still go (caching may be on then).
+        for article in Article.objects.filter(pk__in=article_ids):
+            plan_timed_purges(article)
+        purge.changed(*EVERY_LIST)  # and the next timed change is forgotten (core/edge/pages.py)
         return
     articles = list(
         Article.objects.filter(pk__in=article_ids).prefetch_related("topics", "bylines")

@@ -17,7 +17,8 @@ def rolled_back_after_module(django_db_blocker):
     """Database access for a module-scoped fixture, with the tests' settings, in a transaction
     rolled back when the module ends. Each test runs in a savepoint inside it and is rolled
     back to what the fixture made (as with Django's setUpTestData). Not for modules with
-    transactional tests."""
+    transactional tests; and as nothing commits, work the fixture left for the commit (purges,
+    tasks) never runs, and purges in its tests join that batch: assert none there."""
     with django_db_blocker.unblock(), override_settings(**TEST_SETTINGS), transaction.atomic():
         yield
         transaction.set_rollback(True)

@@ -172,6 +172,7 @@ def _withdraw(model, post: wordpress.Post, run: WordPressImport) -> None:
         run.journal.updating(obj)
         obj.status = model.Status.DRAFT
         obj.save()
+        reversion.add_to_revision(obj)  # its history says the import withdrew it
         run.summary.notes.append(f"“{obj.title}” is no longer published on WordPress: now a draft")
 
 

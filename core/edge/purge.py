@@ -43,7 +43,9 @@ class _Batch:
 
 def needed() -> bool:
     """Whether anything keeps pages to purge: the origin's copies or an edge cache. Without
-    either (the default in development), working out which pages a change affects is skipped."""
+    either (PAGE_CACHE_SECONDS=0 and no EDGE_CACHE_BACKEND), working out which pages a change
+    affects is skipped, so every process of a site (web, worker, commands) needs the same two
+    settings: a command run with caching off beside web processes with it on purges no essay."""
     from .backends import get_backend
 
     return bool(settings.PAGE_CACHE_SECONDS) or get_backend() is not None

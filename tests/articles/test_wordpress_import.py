@@ -232,6 +232,12 @@ def test_a_post_trashed_since_the_last_import_is_withdrawn(tmp_path, client):
     run(tmp_path, wxr(item(61, "Second thoughts", status="trash")))
     assert client.get(article.get_absolute_url()).status_code == 404
     assert client.get("/?p=61").status_code == 404
+    # Its history says so: the newest revision, the import's, holds it as a draft.
+    from reversion.models import Version
+
+    newest = Version.objects.get_for_object(article).first()
+    assert newest.field_dict["status"] == "draft"
+    assert newest.revision.comment.startswith("Imported from ")
 
 
 def test_dry_run_changes_nothing(tmp_path, capsys):

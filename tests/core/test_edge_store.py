@@ -9,8 +9,6 @@ from core.cache import RedisCache
 from core.edge.store import Entry, LocalStore, RedisStore, now
 from tests.workers import redis_url
 
-REDIS_URL = redis_url(12)  # emptied by each test
-
 
 def redis_up() -> bool:
     try:
@@ -26,7 +24,7 @@ def store(request):
         return LocalStore()
     if not redis_up():
         pytest.skip("Redis is not running on 127.0.0.1:6379")
-    backend = RedisCache(REDIS_URL, {"OPTIONS": {"socket_timeout": 0.5}})
+    backend = RedisCache(redis_url(12), {"OPTIONS": {"socket_timeout": 0.5}})
     backend._cache.get_client(write=True).flushdb()
     return RedisStore(backend)
 
@@ -109,7 +107,7 @@ def test_a_dead_redis_raises_instead_of_guessing():
 def test_after_a_purge_redis_missed_no_page_kept_before_is_served():
     if not redis_up():
         pytest.skip("Redis is not running on 127.0.0.1:6379")
-    backend = RedisCache(REDIS_URL, {"OPTIONS": {"socket_timeout": 0.5}})
+    backend = RedisCache(redis_url(12), {"OPTIONS": {"socket_timeout": 0.5}})
     backend._cache.get_client(write=True).flushdb()
     store = RedisStore(backend)
     store.put("p1", entry("http://x/a/", "essay-1"), store.get("p1")[2])
