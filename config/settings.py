@@ -218,7 +218,9 @@ CACHES = {
 # Anonymous pages are shared (core/edge/): the origin keeps each for at most PAGE_CACHE_SECONDS
 # (0: not at all), and tells caches in front `s-maxage=EDGE_MAX_AGE,
 # stale-while-revalidate=EDGE_STALE_SECONDS`. Changes purge exactly the pages they affect, so
-# these only bound how long a lost purge could leave a page stale.
+# these only bound how long a lost purge could leave a page stale. A process with
+# PAGE_CACHE_SECONDS=0 and no EDGE_CACHE_BACKEND purges nothing (core.edge.purge.needed): give
+# the web processes, the worker and commands the same values.
 PAGE_CACHE_SECONDS = env.integer("PAGE_CACHE_SECONDS", 300)
 EDGE_MAX_AGE = env.integer("EDGE_MAX_AGE", 300)
 EDGE_STALE_SECONDS = env.integer("EDGE_STALE_SECONDS", 30)
