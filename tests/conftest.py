@@ -1,5 +1,7 @@
 import pytest
 
+from tests.shared_data import TEST_SETTINGS
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
@@ -19,7 +21,7 @@ def _no_page_cache(settings):
     """The origin's page cache is tested on its own (tests/test_page_cache.py, with real
     commits); elsewhere tests change data inside one transaction, which never commits, so no
     purge would run."""
-    settings.PAGE_CACHE_SECONDS = 0
+    settings.PAGE_CACHE_SECONDS = TEST_SETTINGS["PAGE_CACHE_SECONDS"]
 
 
 @pytest.fixture(autouse=True)
@@ -106,7 +108,7 @@ def pytest_collection_modifyitems(items):
 def _tasks_run_at_once(settings):
     """Tasks run in the process that enqueues them, except in tests of the queue itself
     (tests/core/test_outbox.py and the fault tests run a real `db_worker`)."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = TEST_SETTINGS["TASKS"]
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from django.db import transaction
 from django.test import override_settings
 
-# What the autouse fixtures of tests/conftest.py set for each test, for work done outside one.
+# What tests/conftest.py's autouse fixtures set for each test; also for work done outside one.
 TEST_SETTINGS = {
     "PAGE_CACHE_SECONDS": 0,
     "TASKS": {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},

@@ -204,18 +204,15 @@ def _store_post(post: blogger.Post, context: BloggerImport) -> None:
 
 
 def _store_article_relations(article, post, context, *, new: bool) -> None:
+    def find(model, name):
+        return named(model, name, context.journal.created, found=context.named)
+
     if new:  # a byline an editor changed since is theirs to keep
-        author = _named(Author, post.author, context)
-        byline = ArticleAuthor.objects.create(article=article, author=author, position=0)
+        byline = ArticleAuthor.objects.create(
+            article=article, author=find(Author, post.author), position=0
+        )
         context.journal.created(byline)  # undone before the author it names
-    article.topics.set([_named(Topic, label, context) for label in post.labels])
-
-
-def _named(model, name: str, context: BloggerImport):
-    """The author or topic called `name`, found or made once per run (not once per post)."""
-    if (model, name) not in context.named:
-        context.named[model, name] = named(model, name, context.journal.created)
-    return context.named[model, name]
+    article.topics.set([find(Topic, label) for label in post.labels])
 
 
 def _remember(post, obj, context) -> None:

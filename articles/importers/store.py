@@ -28,17 +28,21 @@ def unique_slug(text: str, model=Article, max_length: int = 200, fallback: str =
     return slug
 
 
-def named(model, name: str, on_create: Callable = lambda obj: None, *, slug: str = ""):
+def named(model, name: str, on_create: Callable = lambda obj: None, *, slug: str = "", found=None):
     """Find a section, topic or author by name, or create it with a free slug (`slug`'s
-    if free: an export's own slug keeps the old addresses' words)."""
+    if free: an export's own slug keeps the old addresses' words). `found`, an import run's
+    dict, keeps each one found, so a run looks each name up once, not once per post."""
     name = name.strip()[:100]
-    existing = model.objects.filter(name=name).first()
-    if existing:
-        return existing
-    fallback = model._meta.model_name
-    created = model.objects.create(name=name, slug=unique_slug(slug or name, model, 100, fallback))
-    on_create(created)
-    return created
+    if found is not None and (model, name) in found:
+        return found[model, name]
+    obj = model.objects.filter(name=name).first()
+    if obj is None:
+        fallback = model._meta.model_name
+        obj = model.objects.create(name=name, slug=unique_slug(slug or name, model, 100, fallback))
+        on_create(obj)
+    if found is not None:
+        found[model, name] = obj
+    return obj
 
 
 def edited_here(obj) -> bool:

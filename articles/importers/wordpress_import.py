@@ -169,9 +169,7 @@ def _withdraw(model, post: wordpress.Post, run: WordPressImport) -> None:
     """A post imported before and trashed since: readers no longer see it here either."""
     existing = model.objects.filter(source_id=post.source_id, status=model.Status.PUBLISHED)
     for obj in existing:
-        run.journal.updating(obj)
-        obj.status = model.Status.DRAFT
-        obj.save()
+        run.journal.update(obj, {"status": model.Status.DRAFT})
         reversion.add_to_revision(obj)  # its history says the import withdrew it
         run.summary.notes.append(f"“{obj.title}” is no longer published on WordPress: now a draft")
 
@@ -290,13 +288,10 @@ def _section(post: wordpress.Post, run: WordPressImport) -> Section:
 
 def _listing(model, name: str, description: str, run, slug: str = ""):
     """The section or topic called `name`, found or made once per run (not once per post)."""
-    key = (model, name)
-    if key not in run.listings:
-        obj = named(model, name, run.journal.created, slug=slug)
-        if description and not obj.description:
-            run.journal.update(obj, {"description": description})
-        run.listings[key] = obj
-    return run.listings[key]
+    obj = named(model, name, run.journal.created, slug=slug, found=run.listings)
+    if description and not obj.description:
+        run.journal.update(obj, {"description": description})
+    return obj
 
 
 def _about(run: WordPressImport, domain: str, name: str) -> str:
